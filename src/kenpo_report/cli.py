@@ -1,0 +1,118 @@
+"""Command line: parse arguments, call the library, map problems to exit codes.
+
+Exit codes: 0 ok, 1 user error (or warnings under --strict), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__, pipeline
+from .errors import Problem, Severity, UsageError, UserError
+from .project import Project, check_branch, check_year
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages, exit 2
+        self.print_usage(sys.stderr)
+        print(f"kenpo-report: 使い方の誤り: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります")
+    parser.add_argument("--version", action="version", version=f"kenpo-report {__version__}")
+    parser.add_argument("--project", type=Path, default=Path.cwd(), help="プロジェクトのフォルダ（既定: 現在のフォルダ）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = sub.add_parser("build", help="PDFとDOCXを作る")
+    build.add_argument("branch", help="支部（例: iwate）")
+    build.add_argument("year", help="年度（西暦、例: 2024）")
+    build.add_argument("--format", default="pdf,docx", help="出力形式（pdf,docx）")
+    build.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    build.add_argument(
+        "--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], default=None, help="保存用のPDF形式"
+    )
+
+    check = sub.add_parser("check", help="YAMLを検査する（出力はしない）")
+    check.add_argument("branch", nargs="?", help="支部（省略するとすべて）")
+    check.add_argument("year", nargs="?", help="年度（省略するとすべて）")
+    check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        project = Project.at(args.project)
+        if args.command == "build":
+            return _build(project, args)
+        return _check(project, args)
+    except UsageError as exc:
+        print(f"kenpo-report: 使い方の誤り: {exc}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        _print(exc.problems)
+        print(f"{_count(exc.problems)}。出力していません。", file=sys.stderr)
+        return 1
+
+
+def _build(project: Project, args: argparse.Namespace) -> int:
+    branch, year = check_branch(args.branch), check_year(args.year)
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in pipeline.FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）")
+    result = pipeline.build(project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant)
+    _print(result.warnings)
+    for path in result.written:
+        print(f"作成しました: {project.relative(path)}")
+    return 0
+
+
+def _check(project: Project, args: argparse.Namespace) -> int:
+    targets = project.branch_years()
+    if args.branch:
+        branch = check_branch(args.branch)
+        targets = [t for t in targets if t[0] == branch]
+        if args.year:
+            year = check_year(args.year)
+            targets = [t for t in targets if t[1] == year] or [(branch, year)]
+        elif not targets:
+            raise UsageError(f"支部「{branch}」のデータが plans/ にありません")
+    problems: list[Problem] = []
+    for branch, year in targets:
+        try:
+            problems += pipeline.check(project, branch, year)
+        except UserError as exc:
+            problems += exc.problems
+    if args.strict:
+        problems = [Problem(p.message, p.position, p.field, Severity.ERROR) for p in problems]
+    failed = any(p.severity is Severity.ERROR for p in problems)
+    if args.format == "json":
+        print(json.dumps({"ok": not failed, "checked": [f"{b}/{y}" for b, y in targets],
+                          "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+    else:
+        _print(problems)
+        summary = _count(problems) if problems else "問題はありません"
+        print(f"{len(targets)}件の支部・年度を検査しました: {summary}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _count(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    return f"エラー {errors}件、警告 {warnings}件"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""User-facing problems (with source positions) versus internal errors.
+
+A *user error* is something a planner can fix in YAML or on the command line.
+It is reported in Japanese, compiler style, and never with a traceback.
+Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "エラー"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    position: Position | None = None
+    field: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        suffix = f" ({self.field})" if self.field else ""
+        return f"{where}{self.severity.value}: {self.message}{suffix}"
+
+    def as_dict(self) -> dict[str, object]:
+        pos = self.position
+        return {
+            "severity": "error" if self.severity is Severity.ERROR else "warning",
+            "file": pos.file if pos else None,
+            "line": pos.line if pos else None,
+            "column": pos.column if pos else None,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+@dataclass
+class UserError(Exception):
+    """One or more problems a planner must fix; all are reported at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, message: str, position: Position | None = None, field: str = "") -> UserError:
+        return cls([Problem(message, position, field)])
+
+
+class UsageError(Exception):
+    """Bad command-line arguments (exit code 2)."""
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """('kpis', 3, 'actual') -> 'kpis[3].actual'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

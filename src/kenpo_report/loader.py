@@ -1,0 +1,213 @@
+"""YAML loading that keeps file:line:column for every value.
+
+PyYAML's constructors are never used: we compose the node graph and build
+plain dicts, lists and strings ourselves, so every scalar stays the text the
+planner typed (``NO``, ``010``, ``1:30``, ``0.10`` and dates stay strings) until
+the schema converts it. Aliases, anchors, explicit tags, duplicate keys,
+multiple documents and control characters are errors with a position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from .errors import Position, Problem, UserError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_SCALAR_CHARS = 20_000
+# A run of characters with no break opportunity; Latin-ish text only, since
+# Japanese can break between almost any two characters.
+MAX_WORD_CHARS = 200
+_WORD = re.compile(r"[\x21-\x7e]{%d,}" % (MAX_WORD_CHARS + 1))
+# C0 controls except tab and newline, DEL, C1 controls, non-characters and surrogates.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each value came from, keyed by its path in the loaded data."""
+
+    positions: dict[Path_, Position] = field(default_factory=dict)
+
+    def get(self, path: Path_) -> Position | None:
+        """Position of the deepest known prefix of *path*."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(tuple(path[:end]))
+            if pos is not None:
+                return pos
+        return None
+
+    def update(self, other: SourceMap, prefix: Path_ = ()) -> None:
+        for path, pos in other.positions.items():
+            self.positions[prefix + path] = pos
+
+
+@dataclass
+class Loaded:
+    data: Any
+    source: SourceMap
+
+
+class _StringLoader(Reader, Scanner, Parser, Composer, BaseResolver):
+    """Composes nodes only; BaseResolver tags every plain scalar as a string."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+        self.problems: list[Problem] = []
+        self.filename = ""
+
+    def _pos(self, mark: Any) -> Position:
+        return Position(self.filename, mark.line + 1, mark.column + 1)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Fatal("エイリアス（*名前）は使えません。値をそのまま書いてください", self._pos(event.start_mark))
+        if isinstance(event, ScalarEvent | SequenceStartEvent | MappingStartEvent):
+            if event.anchor is not None:
+                raise _Fatal("アンカー（&名前）は使えません。値をそのまま書いてください", self._pos(event.start_mark))
+            if event.tag is not None and event.tag != "!":
+                raise _Fatal(f"タグ {event.tag} は使えません", self._pos(event.start_mark))
+        return super().compose_node(parent, index)
+
+
+class _Fatal(Exception):
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.problem = Problem(message, position)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise UserError.single("BOM（バイト順マーク）付きのファイルです。BOMなしのUTF-8で保存してください", Position(name, 1, 1))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise UserError.single("UTF-8として読めない文字があります。UTF-8で保存してください", Position(name, line, col)) from None
+
+
+def _check_text(text: str, name: str) -> None:
+    m = _BAD_CHAR.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise UserError.single(f"使えない制御文字 U+{ord(m.group()):04X} があります", Position(name, line, col))
+
+
+def load_text(text: str, name: str) -> Loaded:
+    """Parse one YAML document from *text*; *name* is used in positions."""
+    _check_text(text, name)
+    loader = _StringLoader(text)
+    loader.filename = name
+    try:
+        node = loader.get_single_node()
+    except _Fatal as exc:
+        raise UserError([exc.problem]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Position(name, mark.line + 1, mark.column + 1) if mark else Position(name, 1, 1)
+        raise UserError.single(_yaml_message(exc), pos) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors carry no mark
+        raise UserError.single(f"YAMLとして読めません: {exc}", Position(name, 1, 1)) from None
+    finally:
+        loader.dispose()
+    if node is None or (isinstance(node, ScalarNode) and node.value == ""):
+        raise UserError.single("ファイルが空です", Position(name, 1, 1))
+    source = SourceMap()
+    problems: list[Problem] = []
+    data = _build(node, (), source, problems, name)
+    if problems:
+        raise UserError(problems)
+    return Loaded(data, source)
+
+
+def load_file(path: Path, display_name: str) -> Loaded:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UserError.single(
+            f"ファイルが大きすぎます（{size:,}バイト、上限 {MAX_FILE_BYTES:,}バイト）", Position(display_name, 1, 1)
+        )
+    return load_text(_decode(path.read_bytes(), display_name), display_name)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "expected a single document" in str(exc):
+        return "1つのファイルに書けるYAML文書は1つだけです（--- で区切らないでください）"
+    if "found character '\\t'" in problem:
+        return "字下げにタブは使えません。空白で字下げしてください"
+    if "mapping values are not allowed" in problem:
+        return "「:」の位置が正しくありません。値に「:」を含むときは引用符で囲んでください"
+    if "could not find expected ':'" in problem:
+        return "「キー: 値」の形になっていません"
+    if "found undefined alias" in problem:
+        return "エイリアス（*名前）は使えません"
+    return f"YAMLの書き方に誤りがあります（{problem}）"
+
+
+def _build(node: Node, path: Path_, source: SourceMap, problems: list[Problem], name: str) -> Any:
+    pos = Position(name, node.start_mark.line + 1, node.start_mark.column + 1)
+    source.positions[path] = pos
+    if isinstance(node, ScalarNode):
+        value = node.value
+        if isinstance(value, str) and node.style is None and value in ("", "~", "null", "Null", "NULL"):
+            return None
+        _check_scalar(value, pos, problems)
+        return value
+    if isinstance(node, SequenceNode):
+        return [_build(child, (*path, i), source, problems, name) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            key_pos = Position(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                problems.append(Problem("キーには文字列を書いてください", key_pos))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                problems.append(
+                    Problem(
+                        f"キー「{key}」が重複しています（{first_seen[key].line}行目と{key_pos.line}行目）",
+                        key_pos,
+                    )
+                )
+                continue
+            first_seen[key] = key_pos
+            result[key] = _build(value_node, (*path, key), source, problems, name)
+            if not isinstance(value_node, ScalarNode):
+                # A block collection starts on the next line; the key is where the planner looks.
+                source.positions[(*path, key)] = key_pos
+        return result
+    raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+
+def _check_scalar(value: str, pos: Position, problems: list[Problem]) -> None:
+    bad = _BAD_CHAR.search(value)
+    if bad:
+        problems.append(Problem(f"使えない制御文字 U+{ord(bad.group()):04X} が含まれています", pos))
+    if len(value) > MAX_SCALAR_CHARS:
+        problems.append(Problem(f"文字数が多すぎます（{len(value):,}文字、上限 {MAX_SCALAR_CHARS:,}文字）", pos))
+    elif _WORD.search(value):
+        problems.append(Problem(f"区切りのない英数字の並びが長すぎます（上限 {MAX_WORD_CHARS}文字）", pos))

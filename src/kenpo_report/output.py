@@ -1,0 +1,78 @@
+"""Writing outputs: stage, verify, then rename into place.
+
+A failed build never leaves a partial or stale-but-new-looking file: every
+document of a branch-year is written to a staging folder next to its final
+place, checked (PDF opened with pikepdf, DOCX reopened and zip-tested), and
+only then renamed over the old files. A symlink planted at an output path is
+replaced, never followed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import docx
+import pikepdf
+
+
+class OutputCheckError(Exception):
+    """A produced file failed its check (an internal error: a bug or a broken disk)."""
+
+
+def check_pdf(data: bytes) -> None:
+    if not data.startswith(b"%PDF-"):
+        raise OutputCheckError("not a PDF")
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise OutputCheckError("PDF has no pages")
+            problems = pdf.check_pdf_syntax() if hasattr(pdf, "check_pdf_syntax") else []
+            if problems:
+                raise OutputCheckError(f"PDF check: {problems}")
+    except pikepdf.PdfError as exc:
+        raise OutputCheckError(f"PDF does not open: {exc}") from exc
+
+
+def check_docx(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bad = archive.testzip()
+        if bad is not None:
+            raise OutputCheckError(f"DOCX member {bad} is corrupt")
+        docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise OutputCheckError(f"DOCX does not open: {exc}") from exc
+
+
+CHECKS = {".pdf": check_pdf, ".docx": check_docx}
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write *files* (name -> bytes) into *folder*, all or nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+    try:
+        staged = []
+        for name, data in files.items():
+            CHECKS[Path(name).suffix](data)
+            path = staging / name
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if path.stat().st_size != len(data):
+                raise OutputCheckError(f"short write: {name}")
+            staged.append(path)
+        final = []
+        for path in staged:
+            target = folder / path.name
+            os.replace(path, target)  # replaces a symlink itself, never its target
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""The pipeline, one readable call per stage:
+
+    load → validate → compute → lay out → render (PDF, DOCX) → write
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import templating
+from .errors import Problem, Severity, UserError, format_path
+from .output import write_all
+from .project import Project
+from .render import docx as docx_render
+from .render import pdf as pdf_render
+from .report import Report, build_report
+from .validate import Plan, load_plan
+
+FORMATS = ("pdf", "docx")
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+def check(project: Project, branch: str, year: int) -> list[Problem]:
+    """Validate and compute one branch-year; returns its warnings (errors raise)."""
+    plan = load_plan(project, branch, year)
+    warnings: list[Problem] = []
+    for document in plan.data.documents:
+        warnings += _warnings(plan, build_report(plan, document))
+    return _unique(warnings)
+
+
+def build(
+    project: Project,
+    branch: str,
+    year: int,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    strict: bool = False,
+    pdf_variant: str | None = None,
+) -> BuildResult:
+    plan = load_plan(project, branch, year)  # load + validate
+    result = BuildResult()
+    files: dict[str, bytes] = {}
+    assets = pdf_render.Assets(project.templates, project.fonts)
+    for document in plan.data.documents:
+        report = build_report(plan, document)  # compute
+        result.warnings += _warnings(plan, report)
+        if strict and result.warnings:
+            raise UserError([_as_error(w) for w in _unique(result.warnings)])
+        html = lay_out(project, plan, report)  # lay out
+        pdf = pdf_render.render(html, assets, pdf_variant=pdf_variant)  # render
+        result.pages[document.id] = pdf.pages
+        if "pdf" in formats:
+            files[f"{document.id}.pdf"] = pdf.data
+        if "docx" in formats:
+            files[f"{document.id}.docx"] = docx_render.render(html, assets, page_numbers=pdf.anchors)
+    result.warnings = _unique(result.warnings)
+    result.written = write_all(project.output_dir(branch, year), files)  # write
+    return result
+
+
+def lay_out(project: Project, plan: Plan, report: Report) -> str:
+    context = {
+        "report": report,
+        "categories": plan.catalog.categories,
+        "spans": templating.spans,
+    }
+    return templating.render(project.templates, report.document.style, context)
+
+
+def _warnings(plan: Plan, report: Report) -> list[Problem]:
+    return [
+        Problem(f.message, plan.source.get(f.path), format_path(f.path), Severity.WARNING) for f in report.findings
+    ]
+
+
+def _as_error(p: Problem) -> Problem:
+    return Problem(p.message, p.position, p.field, Severity.ERROR)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))

@@ -1,0 +1,423 @@
+"""HTML -> DOCX with python-docx, from the same HTML the PDF is made of.
+
+The writer understands a documented subset of HTML, the shapes the shared
+block macros produce:
+
+- ``section`` (a new page; ``id`` becomes a bookmark; ``data-orientation``),
+- ``h1``–``h4``, ``p`` (``br`` for line breaks), ``ul``/``li``,
+- ``div.box``, ``div.insert``, ``div.legend`` (framed or plain groups),
+- ``table`` with ``colgroup/col`` widths (%), ``thead`` rows (repeated on
+  each page), ``colspan`` / ``rowspan`` (merged cells), ``th`` (shaded),
+- ``a.pageref`` (a PAGEREF field to the bookmark, with the page number the
+  PDF layout found as its cached result).
+
+Same signature as :mod:`kenpo_report.render.pdf`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from lxml import html as lxml_html
+
+from .pdf import Assets
+
+FONT = "BIZ UDPGothic"
+BASE_SIZE = Pt(9)
+HEADER_FILL = "DDE6F0"
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+_WIDTH = re.compile(r"width:\s*([\d.]+)%")
+
+
+def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
+    """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results."""
+    tree = lxml_html.document_fromstring(html)
+    writer = _Writer(page_numbers or {})
+    writer.write(tree)
+    return writer.save(_metadata(tree))
+
+
+def bookmark_name(anchor: str) -> str:
+    """Word bookmark names: letters, digits and _ only, at most 40 characters."""
+    return ("_" + re.sub(r"[^A-Za-z0-9_]", "_", anchor))[:40].lstrip("_").rjust(1, "x")
+
+
+class _Writer:
+    def __init__(self, page_numbers: Mapping[str, int]) -> None:
+        self.doc = docx.Document()
+        self.page_numbers = page_numbers
+        self.bookmark_id = 0
+        self.styles = {name: self.doc.styles[name] for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4")}
+        self._set_fonts()
+        self._page_setup(self.doc.sections[0], landscape=True)
+        self._footer_page_field()
+
+    # --- document setup ------------------------------------------------------
+
+    def _set_fonts(self) -> None:
+        for name, style in self.styles.items():
+            font = style.font
+            font.name = FONT
+            font.size = BASE_SIZE if name == "Normal" else Pt({"Heading 1": 13, "Heading 2": 12, "Heading 3": 10.5, "Heading 4": 10}[name])
+            if name != "Normal":
+                font.color.rgb = ACCENT if name != "Heading 1" else RGBColor(0, 0, 0)
+                font.bold = True
+                style.paragraph_format.space_before = Pt(4)
+                style.paragraph_format.space_after = Pt(2)
+            _east_asian(style.element.get_or_add_rPr())
+        normal = self.styles["Normal"].paragraph_format
+        normal.space_after = Pt(1)
+        normal.space_before = Pt(0)
+        normal.line_spacing = 1.1
+
+    def _page_setup(self, section: docx.section.Section, landscape: bool) -> None:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        section.left_margin = section.right_margin = Mm(14)
+        section.top_margin = Mm(12)
+        section.bottom_margin = Mm(14)
+
+    def _footer_page_field(self) -> None:
+        paragraph = self.doc.sections[0].footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(paragraph, "PAGE", "1")
+
+    def save(self, meta: dict[str, str]) -> bytes:
+        props = self.doc.core_properties
+        created = datetime.fromisoformat(meta.get("created") or "2000-01-01").replace(tzinfo=timezone.utc)
+        props.title = meta.get("title", "")
+        props.author = meta.get("author", "")
+        props.last_modified_by = meta.get("author", "")
+        props.created = created
+        props.modified = created
+        props.last_printed = created
+        props.revision = 1
+        props.comments = ""
+        props.keywords = ""
+        props.subject = ""
+        props.category = ""
+        props.identifier = ""
+        props.language = "ja-JP"
+        props.version = ""
+        props.content_status = ""
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return _normalise_zip(buffer.getvalue(), created)
+
+    # --- walking the HTML ----------------------------------------------------
+
+    def write(self, tree: lxml_html.HtmlElement) -> None:
+        body = tree.find("body")
+        for element in body if body is not None else []:
+            self.element(element)
+
+    def element(self, el: lxml_html.HtmlElement, container: object = None) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        classes = set((el.get("class") or "").split())
+        target = container or self.doc
+        if tag == "section":
+            self.section(el)
+        elif tag in ("h1", "h2", "h3", "h4"):
+            paragraph = target.add_paragraph(style=self.styles[f"Heading {tag[1]}"])
+            self.inline(el, paragraph)
+        elif tag == "p":
+            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            self._paragraph_format(paragraph, classes)
+            self.inline(el, paragraph)
+        elif tag == "ul":
+            for li in el.iterchildren("li"):
+                paragraph = target.add_paragraph(style=self.styles["Normal"])
+                paragraph.paragraph_format.left_indent = Pt(10)
+                paragraph.paragraph_format.first_line_indent = Pt(-10)
+                self.inline(li, paragraph)
+        elif tag == "table":
+            self.table(el, target)
+        elif tag == "div" and classes & {"box", "insert"}:
+            self.framed(el, target, classes)
+        elif tag == "div":
+            for child in el:
+                self.element(child, container)
+
+    def section(self, el: lxml_html.HtmlElement) -> None:
+        body = self.doc.element.body
+        before = len(body) - 1  # python-docx keeps the final sectPr last
+        for child in el:
+            self.element(child)
+        new = list(body)[before : len(body) - 1]
+        first_p = next((n for n in new if n.tag == qn("w:p")), None)
+        if first_p is None or (new and new[0] is not first_p):
+            first_p = OxmlElement("w:p")
+            body.insert(before, first_p)
+        paragraph = Paragraph(first_p, self.doc._body)
+        if before > 0:
+            paragraph.paragraph_format.page_break_before = True
+        anchor = el.get("id")
+        if anchor:
+            self._bookmark(paragraph, bookmark_name(anchor))
+        if "divider" in (el.get("class") or ""):
+            paragraph.paragraph_format.space_before = Pt(150)
+            for node in new:
+                if node.tag == qn("w:p"):
+                    Paragraph(node, self.doc._body).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def _bookmark(self, paragraph: Paragraph, name: str) -> None:
+        self.bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self.bookmark_id))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self.bookmark_id))
+        ppr = paragraph._p.pPr
+        index = 1 if ppr is not None else 0
+        paragraph._p.insert(index, start)
+        paragraph._p.append(end)
+
+    def _paragraph_format(self, paragraph: Paragraph, classes: set[str]) -> None:
+        if classes & {"note", "kpi-note", "insert-line"}:
+            paragraph.style = self.styles["Normal"]
+        if "right" in classes:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    def inline(self, el: lxml_html.HtmlElement, paragraph: Paragraph, bold: bool = False, size: Pt | None = None) -> None:
+        classes = set((el.get("class") or "").split())
+        bold = bold or bool(classes & {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"})
+        if classes & {"note", "kpi-note"} or el.tag == "p" and "insert-line" in classes:
+            size = Pt(8)
+        if el.text:
+            self._run(paragraph, el.text, bold, size)
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            elif tag == "a" and "pageref" in (child.get("class") or ""):
+                anchor = (child.get("href") or "").lstrip("#")
+                page = self.page_numbers.get(anchor)
+                _field(paragraph, f"PAGEREF {bookmark_name(anchor)} \\h", str(page) if page else "?", prefix="P")
+            else:
+                self.inline(child, paragraph, bold, size)
+            if child.tail:
+                self._run(paragraph, child.tail, bold, size)
+
+    def _run(self, paragraph: Paragraph, text: str, bold: bool, size: Pt | None) -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
+        if not text.strip() and not paragraph.runs:
+            return
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        if size is not None:
+            run.font.size = size
+
+    # --- tables and frames ---------------------------------------------------
+
+    def framed(self, el: lxml_html.HtmlElement, target: object, classes: set[str]) -> None:
+        table = target.add_table(rows=1, cols=1)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        _borders(table, "single" if "box" in classes else "dashed")
+        cell = table.cell(0, 0)
+        self._set_width(table, [self._usable_width()])
+        first = True
+        for child in el:
+            if first:
+                # The cell comes with one empty paragraph: use it for the first child.
+                paragraph = cell.paragraphs[0]
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag == "p":
+                    self.inline(child, paragraph)
+                    first = False
+                    continue
+            self.element(child, cell)
+            first = False
+        self._spacer(target)
+
+    def _spacer(self, target: object) -> None:
+        # Word merges tables that touch; a small empty paragraph keeps them apart.
+        paragraph = target.add_paragraph(style=self.styles["Normal"])
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(4)
+
+    def table(self, el: lxml_html.HtmlElement, target: object) -> None:
+        widths = [float(m.group(1)) for col in el.iter("col") if (m := _WIDTH.search(col.get("style") or ""))]
+        rows: list[tuple[lxml_html.HtmlElement, bool]] = []
+        for part in el:
+            tag = part.tag if isinstance(part.tag, str) else ""
+            if tag in ("thead", "tbody", "tfoot"):
+                rows += [(tr, tag == "thead") for tr in part.iterchildren("tr")]
+            elif tag == "tr":
+                rows.append((part, False))
+        ncols = max(len(widths), *(sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _ in rows)) if rows else 0
+        if not rows or ncols == 0:
+            return
+        table = target.add_table(rows=len(rows), cols=ncols)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _borders(table, "none" if "formula" in (el.get("class") or "") else "single")
+        total = self._usable_width()
+        if not widths or len(widths) != ncols:
+            widths = [100 / ncols] * ncols
+        self._set_width(table, [total * w / sum(widths) for w in widths])
+        occupied: set[tuple[int, int]] = set()
+        for r, (tr, is_header) in enumerate(rows):
+            if is_header:
+                _repeat_header(table.rows[r])
+            c = 0
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
+                while (r, c) in occupied:
+                    c += 1
+                if c >= ncols:
+                    break
+                colspan = min(int(td.get("colspan", "1")), ncols - c)
+                rowspan = min(int(td.get("rowspan", "1")), len(rows) - r)
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied.add((r + dr, c + dc))
+                cell = table.cell(r, c)
+                if colspan > 1 or rowspan > 1:
+                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                self._cell(cell, td)
+                c += colspan
+        self._spacer(target)
+
+    def _cell(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
+        classes = set((td.get("class") or "").split())
+        paragraph = cell.paragraphs[0]
+        align = "left" if "left" in classes or "formula-title" in classes else "center"
+        paragraph.alignment = _ALIGN[align]
+        if td.tag == "th":
+            _shade(cell, HEADER_FILL)
+        if "numerator" in classes:
+            _cell_border(cell, "bottom")
+        self.inline(td, paragraph, bold="total" in classes)
+        cell.vertical_alignment = 1  # center
+
+    def _usable_width(self) -> int:
+        section = self.doc.sections[-1]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    @staticmethod
+    def _set_width(table: Table, widths: list[float]) -> None:
+        table.autofit = False
+        # LibreOffice reads the grid (gridCol), Word the cells: set both.
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = int(width)
+            for cell in column.cells:
+                cell.width = int(width)
+
+
+def _east_asian(rpr: OxmlElement) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "ja-JP")
+
+
+def _field(paragraph: Paragraph, instruction: str, cached: str, prefix: str = "") -> None:
+    if prefix:
+        paragraph.add_run(prefix)
+    for kind in ("begin", None, "separate", "cached", "end"):
+        run = paragraph.add_run()
+        if kind is None:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        elif kind == "cached":
+            run.text = cached
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                char.set(qn("w:dirty"), "true")
+            run._r.append(char)
+
+
+def _repeat_header(row: object) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    trpr.append(cant)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tcpr.append(shading)
+
+
+def _borders(table: Table, style: str) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = OxmlElement(f"w:{edge}")
+        border.set(qn("w:val"), style)
+        border.set(qn("w:sz"), "4")
+        border.set(qn("w:space"), "0")
+        border.set(qn("w:color"), "555555")
+        borders.append(border)
+    tblpr.append(borders)
+
+
+def _cell_border(cell: _Cell, edge: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    border = OxmlElement(f"w:{edge}")
+    border.set(qn("w:val"), "single")
+    border.set(qn("w:sz"), "6")
+    border.set(qn("w:color"), "000000")
+    borders.append(border)
+    tcpr.append(borders)
+
+
+def _metadata(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    meta = {"title": (tree.findtext(".//title") or "").strip()}
+    for el in tree.iter("meta"):
+        name, content = el.get("name"), el.get("content") or ""
+        if name == "author":
+            meta["author"] = content
+        elif name == "dcterms.created":
+            meta["created"] = content
+    return meta
+
+
+def _normalise_zip(data: bytes, when: datetime) -> bytes:
+    """Fixed entry times and order, so the same input gives the same bytes."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        # [Content_Types].xml first, as Office writes it.
+        for name in sorted(names, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()

@@ -1,0 +1,454 @@
+"""Typed model of the plans: KPI catalogue, branch, branch-year.
+
+Every model forbids unknown keys. Scalars arrive from the loader as strings;
+the types below convert them, keeping the written precision of figures
+(``0.10`` stays ``Decimal('0.10')``). Field descriptions are in Japanese
+because they become the planner's JSON Schema and field reference.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+
+# --- scalar types -----------------------------------------------------------
+
+_NUMBER = re.compile(r"^[▲-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"[％%円人件位]|事業所$")
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("数値を書いてください")
+    text = value.strip()
+    if _UNIT_SUFFIX.search(text):
+        raise ValueError(f"「{value}」: 単位は書かずに数値だけを書いてください（単位はKPIカタログで決まります）")
+    if not _NUMBER.match(text):
+        raise ValueError(f"「{value}」は数値ではありません（例: 95.5、1,234、▲0.5）")
+    negative = text[0] in "▲-"
+    try:
+        number = Decimal(text.lstrip("▲-").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
+        raise ValueError(f"「{value}」は数値ではありません") from None
+    return -number if negative else number
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,6}", value):
+        raise ValueError(f"「{value}」: 半角数字の整数を書いてください")
+    return int(value)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"「{value}」: 日付は 2025-07-31 の形で書いてください")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"「{value}」は存在しない日付です") from None
+
+
+def _to_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("文字列を書いてください")
+    return value
+
+
+def _to_target(value: Any) -> Any:
+    return value if value == PRIOR_YEAR else _to_decimal(value)
+
+
+PRIOR_YEAR = "対前年度"
+Number = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Target = Annotated[Decimal | Literal["対前年度"], BeforeValidator(_to_target)]
+Integer = Annotated[int, BeforeValidator(_to_int)]
+Date = Annotated[date, BeforeValidator(_to_date)]
+Text = Annotated[str, BeforeValidator(_to_text), Field(min_length=1)]
+Slug = Annotated[str, BeforeValidator(_to_text), Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+Unit = Literal["％", "円", "事業所", "人", "件", "回", "枚"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --- catalogue --------------------------------------------------------------
+
+
+class Formula(Model):
+    """〔計算式〕の分子・分母の説明。"""
+
+    numerator: Text = Field(description="分子の説明（例: 40歳以上の受診者数（被保険者））")
+    denominator: Text = Field(description="分母の説明（例: 40歳以上の被保険者数）")
+
+
+class Category(Model):
+    name: Text = Field(description="区分名（例: 基盤的保険者機能関係）")
+    short: Text | None = Field(None, description="KPI一覧の区分欄に表示する名前（改行は\\nで）")
+
+
+class KpiDefinition(Model):
+    """全支部共通のKPIの定義。"""
+
+    name: Text = Field(description="KPIの名称（例: 生活習慣病予防健診受診率）")
+    unit: Unit = Field(description="単位（％ 円 事業所 人 件 回 枚）")
+    decimals: Integer = Field(description="表示する小数点以下の桁数（四捨五入）", ge=0, le=4)
+    direction: Literal["at_least", "at_most"] = Field(
+        description="達成の向き: at_least（以上で達成）/ at_most（以下で達成）"
+    )
+    category: Slug = Field(description="区分（categories のキー）")
+    formula: Formula | None = Field(None, description="計算式（率を件数から計算するKPI）")
+    count_unit: Text | None = Field(None, description="分子・分母の件数の単位（例: 人）")
+    note: Text | None = Field(None, description="補足")
+
+
+class Catalog(Model):
+    """年度ごとのKPIカタログ（plans/catalog/<年度>.yaml）。"""
+
+    categories: dict[Slug, Category] = Field(description="KPIの区分")
+    kpis: dict[Slug, KpiDefinition] = Field(description="KPIの定義（キーはKPIのID）")
+
+    @model_validator(mode="after")
+    def _categories_exist(self) -> Catalog:
+        for kpi_id, kpi in self.kpis.items():
+            if kpi.category not in self.categories:
+                raise ValueError(f"KPI「{kpi_id}」の区分「{kpi.category}」が categories にありません")
+        return self
+
+
+# --- branch -----------------------------------------------------------------
+
+
+class Branch(Model):
+    """支部の基本情報（plans/<支部>/branch.yaml）。"""
+
+    name: Text = Field(description="支部名（例: 岩手支部）")
+    short_name: Text = Field(description="支部の短い名前（例: 岩手）。表の見出しなどに使います")
+    organization: Text = Field("全国健康保険協会", description="組織名（PDFの作成者欄）")
+
+
+# --- figures ----------------------------------------------------------------
+
+
+class Ratio(Model):
+    """件数から計算する率。typed に資料の数値を書くと計算結果と照合します。"""
+
+    numerator: Number = Field(description="分子（件数）")
+    denominator: Number = Field(description="分母（件数）")
+    typed: Number | None = Field(None, description="資料に記載された率（照合用）")
+
+
+def _figure_kind(value: Any) -> str:
+    return "ratio" if isinstance(value, dict | Ratio) else "number"
+
+
+Figure = Annotated[
+    Annotated[Number, Tag("number")] | Annotated[Ratio, Tag("ratio")],
+    Discriminator(_figure_kind),
+]
+
+
+class KpiEntry(Model):
+    """支部・年度のKPI一覧の1行。"""
+
+    kpi: Slug = Field(description="KPIカタログのID")
+    number: Text = Field(description="項番（例: ⑤）")
+    item: Text = Field(description="KPI一覧の「項目」欄（例: 特定健診受診率・事業者健診データ取得率の向上）")
+    page: Slug | None = Field(None, description="このKPIを報告するページのID（ページ数は自動計算）")
+    statement: Text | None = Field(
+        None, description="KPIの文言。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります"
+    )
+    notes: list[Text] = Field(default_factory=list, description="※の注記")
+    target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
+    target_label: Text | None = Field(None, description="目標欄の表示を変えるとき（例: 100%）")
+    actual: Figure | None = Field(None, description="実績（数値、または numerator/denominator）")
+    prior: Figure | None = Field(None, description="前年度実績")
+    national: Figure | None = Field(None, description="全国の実績")
+    national_prior: Figure | None = Field(None, description="全国の前年度実績")
+    rank: Integer | None = Field(None, description="全国順位", ge=1, le=47)
+    prior_rank: Integer | None = Field(None, description="前年度の全国順位", ge=1, le=47)
+
+
+# --- blocks -----------------------------------------------------------------
+
+
+class CellSpec(Model):
+    """表のセル。text / number / kpi / ratio / diff のどれか1つを書きます。"""
+
+    text: str | None = Field(None, description="文字")
+    number: Number | None = Field(None, description="数値（桁区切りして表示）")
+    kpi: Slug | None = Field(None, description="KPIのID（field と組で、そのKPIの値を表示）")
+    field: (
+        Literal[
+            "actual",
+            "target",
+            "prior",
+            "national",
+            "national_prior",
+            "diff",
+            "prior_diff",
+            "rank",
+            "prior_rank",
+            "actual_numerator",
+            "actual_denominator",
+            "prior_numerator",
+            "prior_denominator",
+            "national_numerator",
+            "national_denominator",
+            "national_prior_numerator",
+            "national_prior_denominator",
+        ]
+        | None
+    ) = Field(None, description="kpi のどの値を表示するか")
+    ratio: tuple[Number, Number] | None = Field(None, description="[分子, 分母] から率を計算")
+    diff: tuple[Number, Number] | None = Field(None, description="[a, b] から差 a−b を計算（負は▲）")
+    decimals: Integer | None = Field(None, description="小数点以下の桁数", ge=0, le=4)
+    unit: Text | None = Field(None, description="数値のあとに付ける単位")
+    suffix: Text | None = Field(None, description="単位のあとに続ける文字（例: （全国順位8位））")
+    typed: Number | None = Field(None, description="資料に記載された計算結果（照合用）")
+    colspan: Integer = Field(1, ge=1, le=40, description="横に結合するセル数")
+    rowspan: Integer = Field(1, ge=1, le=200, description="縦に結合するセル数")
+    header: bool = Field(False, description="見出しセルとして表示")
+    align: Literal["left", "center", "right"] | None = Field(None, description="文字の配置")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bool_header(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("header"), str):
+            if data["header"] not in ("true", "false"):
+                raise ValueError("header には true か false を書いてください")
+            data = {**data, "header": data["header"] == "true"}
+        return data
+
+    @model_validator(mode="after")
+    def _one_content(self) -> CellSpec:
+        given = [
+            name
+            for name in ("text", "number", "kpi", "ratio", "diff")
+            if getattr(self, name) is not None
+        ]
+        if len(given) > 1:
+            raise ValueError(f"セルに書ける内容は1つです（{', '.join(given)} が同時に書かれています）")
+        if self.kpi is not None and self.field is None:
+            raise ValueError("kpi を書いたときは field も書いてください")
+        return self
+
+
+def _cell_kind(value: Any) -> str:
+    return "spec" if isinstance(value, dict | CellSpec) else "text"
+
+
+Cell = Annotated[
+    Annotated[str, Tag("text")] | Annotated[CellSpec, Tag("spec")],
+    Discriminator(_cell_kind),
+]
+
+
+class Heading(Model):
+    type: Literal["heading"]
+    text: Text = Field(description="見出しの文字")
+    level: Literal["2", "3"] = Field("3", description="見出しの階層（2 または 3）")
+
+
+class Paragraph(Model):
+    type: Literal["paragraph"]
+    text: Text = Field(description="本文（改行はそのまま反映されます）")
+    style: Literal["normal", "note", "emph", "badge", "right"] = Field("normal", description="文字の体裁")
+
+
+class Bullets(Model):
+    type: Literal["bullets"]
+    title: Text | None = Field(None, description="箇条書きの前の見出し")
+    items: list[Text] = Field(description="箇条書きの各項目", min_length=1)
+    bullet: str = Field("・", description="行頭の記号（・ • ● ➣ など。空にもできます）")
+
+
+class Box(Model):
+    """「事業計画」のような見出し付きの枠。"""
+
+    type: Literal["box"]
+    title: Text = Field(description="枠の見出し（例: 事業計画）")
+    items: list[Text] = Field(default_factory=list, description="箇条書き")
+    text: Text | None = Field(None, description="箇条書きのあとの本文")
+    bullet: str = Field("・", description="行頭の記号")
+
+
+class KpiBoxRow(Model):
+    kpi: Slug = Field(description="KPIのID")
+    label: Text = Field(description="行の見出し（例: 受診率）")
+
+
+class KpiBox(Model):
+    """KPIの文言と目標・実績の小さな表。"""
+
+    type: Literal["kpi_box"]
+    title: Text = Field("KPI", description="枠の見出し")
+    statements: list[Text] | None = Field(None, description="KPIの文言（省略するとKPI一覧の文言）")
+    rows: list[KpiBoxRow] = Field(description="目標・実績を表示するKPI", min_length=1)
+    columns: tuple[Text, Text] | None = Field(
+        None, description="目標・実績の列見出し（省略すると「令和6年度 目標」「令和6年度 実績」）"
+    )
+    note: Text | None = Field(None, description="表の下の注記")
+
+
+class FormulaBlock(Model):
+    type: Literal["formula"]
+    title: Text = Field("〔計算式〕", description="見出し")
+    kpi: Slug | None = Field(None, description="カタログの計算式を使うKPIのID")
+    numerator: Text | None = Field(None, description="分子（カタログと違う書き方をするとき）")
+    denominator: Text | None = Field(None, description="分母（カタログと違う書き方をするとき）")
+
+    @model_validator(mode="after")
+    def _has_source(self) -> FormulaBlock:
+        if self.kpi is None and (self.numerator is None or self.denominator is None):
+            raise ValueError("kpi か、numerator と denominator の両方を書いてください")
+        return self
+
+
+class ComparisonColumns(Model):
+    denominator: Text = Field(description="分母の列見出し（例: 対象者数）")
+    numerator: Text = Field(description="分子の列見出し（例: 受診者数）")
+    rate: Text = Field(description="率の列見出し（例: 受診率）")
+    diff: Text | None = Field(None, description="差の列見出し（例: 受診率の差（岩手ー全国））")
+
+
+class Comparison(Model):
+    """支部と全国の件数・率・差の表（率と差は計算）。"""
+
+    type: Literal["comparison"]
+    kpi: Slug = Field(description="KPIのID")
+    basis: Literal["current", "prior"] = Field("current", description="current（当年度）/ prior（前年度）")
+    title: Text = Field(description="表の左上の見出し（例: 令和6年度）")
+    columns: ComparisonColumns
+    rank_label: Text = Field("全国順位", description="順位の行の見出し")
+    caption: Text | None = Field(None, description="表の上の見出し")
+    note: Text | None = Field(None, description="表の下の注記")
+
+
+class SeriesRow(Model):
+    label: Text = Field(description="行の見出し")
+    values: list[Number | Literal["", "―", "－", "-"]] | None = Field(None, description="各列の数値")
+    kind: Literal["values", "cumulative", "ratio"] = Field(
+        "values", description="values（数値）/ cumulative（of 行の累計）/ ratio（of の2行の比）"
+    )
+    of: list[Integer] | None = Field(None, description="計算に使う行の番号（0から）")
+    decimals: Integer = Field(0, ge=0, le=4, description="比の小数点以下の桁数")
+    unit: str = Field("", description="各値の単位（比なら ％）")
+    total: Number | None = Field(None, description="資料に記載された合計（照合用）。合計は計算します")
+    total_unit: str = Field("", description="合計の単位（例: 人）")
+    total_suffix: str = Field("", description="合計のあとの注記（例: ※）")
+    extra: list[Text] = Field(default_factory=list, description="合計のあとの列の値")
+
+
+class Series(Model):
+    """月別などの数値の表。合計・累計・比は計算します。"""
+
+    type: Literal["series"]
+    caption: Text | None = Field(None, description="表の上の見出し")
+    corner: str = Field("項目", description="左上の見出し")
+    columns: list[Text] = Field(description="列見出し（例: 4月 … 3月）", min_length=1)
+    total: Text | None = Field("計", description="合計列の見出し（合計を出さないときは空）")
+    extra_columns: list[Text] = Field(default_factory=list, description="合計のあとの列見出し")
+    rows: list[SeriesRow] = Field(min_length=1)
+    note: Text | None = Field(None, description="表の下の注記")
+    label_width: Number = Field(Decimal(18), description="見出し列の幅（％）")
+
+
+class CalendarRow(Model):
+    label: Text = Field(description="行の見出し")
+    marks: dict[str, str] = Field(default_factory=dict, description="列見出し → 表示する印（例: ●）")
+    header: bool = Field(False, description="区切りの見出し行")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bool_header(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("header"), str):
+            if data["header"] not in ("true", "false"):
+                raise ValueError("header には true か false を書いてください")
+            data = {**data, "header": data["header"] == "true"}
+        return data
+
+
+class Calendar(Model):
+    """会議・研修などの月別の実施表（●）。"""
+
+    type: Literal["calendar"]
+    caption: Text | None = Field(None, description="表の上の見出し")
+    corner: str = Field("項目", description="左上の見出し")
+    columns: list[Text] = Field(description="列見出し（例: R6.4 … R7.3）", min_length=1)
+    rows: list[CalendarRow] = Field(min_length=1)
+    note: Text | None = Field(None, description="表の下の注記")
+    label_width: Number = Field(Decimal(28), description="見出し列の幅（％）")
+
+    @model_validator(mode="after")
+    def _marks_in_columns(self) -> Calendar:
+        for row in self.rows:
+            for key in row.marks:
+                if key not in self.columns:
+                    raise ValueError(f"「{row.label}」の印の列「{key}」が columns にありません")
+        return self
+
+
+class Table(Model):
+    """自由な表。セルに計算式（ratio, diff, kpi）も書けます。"""
+
+    type: Literal["table"]
+    caption: Text | None = Field(None, description="表の上の見出し")
+    widths: list[Number] | None = Field(None, description="各列の幅（％）")
+    header: list[list[Cell]] = Field(default_factory=list, description="見出し行（ページをまたぐと繰り返します）")
+    rows: list[list[Cell]] = Field(description="本文の行", min_length=1)
+    note: Text | None = Field(None, description="表の下の注記")
+
+
+class Insert(Model):
+    """差し込み資料（案内文・チラシ・ポスターなど）の文面。"""
+
+    type: Literal["insert"]
+    caption: Text | None = Field(None, description="資料の説明（例: 〈 ロゴマークポスター 〉）")
+    lines: list[str] = Field(description="資料の文面（1行ずつ）", min_length=1)
+
+
+Block = Annotated[
+    Heading | Paragraph | Bullets | Box | KpiBox | FormulaBlock | Comparison | Series | Calendar | Table | Insert,
+    Field(discriminator="type"),
+]
+
+
+class Page(Model):
+    """報告書の1ページ（長ければ次のページに続きます）。"""
+
+    id: Slug | None = Field(None, description="ページのID（KPI一覧のページ数の参照先）")
+    layout: Literal["measure", "divider"] = Field("measure", description="measure（取組み）/ divider（区切り）")
+    section: Text | None = Field(None, description="区分の見出し（例: Ⅰ．基盤的保険者機能関係）")
+    title: Text = Field(description="ページの見出し（例: ⑴サービス水準の向上【項番①】）")
+    group: Text | None = Field(None, description="担当グループ（例: 業務）")
+    blocks: list[Block] = Field(default_factory=list, description="ページの中身（上から順に）")
+
+
+class DocumentSettings(Model):
+    id: Slug = Field(description="出力ファイル名（例: results → results.pdf）")
+    kind: Literal["results"] = Field(description="文書の種類")
+    style: Slug = Field(description="様式（templates/ のフォルダ名）")
+    title: Text = Field(description="文書の題名（PDFの文書情報）")
+    kpi_list_title: Text | None = Field(None, description="KPI一覧の題名")
+    kpi_list_legend: list[Text] = Field(default_factory=list, description="KPI一覧の下の凡例")
+    date: Date = Field(description="作成日（PDFの作成日時。出力を毎回同じにするため）")
+
+
+class BranchYear(Model):
+    """支部・年度のデータ（plans/<支部>/<年度>/*.yaml を合わせたもの）。"""
+
+    schema_: str | None = Field(None, alias="$schema", description="エディタ用のスキーマ（任意）")
+    documents: list[DocumentSettings] = Field(description="この年度に作る文書", min_length=1)
+    kpis: list[KpiEntry] = Field(default_factory=list, description="KPI一覧の行（表示順）")
+    pages: list[Page] = Field(default_factory=list, description="報告書のページ（表示順）")

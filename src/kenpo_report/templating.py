@@ -1,0 +1,58 @@
+"""The Jinja environment: autoescape on, StrictUndefined, our filters.
+
+Templates are the single source of layout for both PDF and DOCX.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from . import formatting
+from .compute import Quantity
+from .errors import UserError
+
+
+@cache
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["fig"] = formatting.figure
+    env.filters["number"] = formatting.number
+    env.filters["fiscal_year"] = formatting.fiscal_year
+    env.tests["quantity"] = lambda value: isinstance(value, Quantity)
+    return env
+
+
+def render(templates: Path, style: str, context: dict[str, object]) -> str:
+    env = environment(templates)
+    name = f"{style}/document.html.j2"
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise UserError.single(f"様式「{style}」がありません（templates/{name}）") from None
+    try:
+        return template.render(**context)
+    except jinja2.UndefinedError as exc:
+        # A template asked for data the plan does not have: the planner (or the
+        # style's author) must add it, so this is a user error, not a crash.
+        raise UserError.single(f"様式「{style}」が使う項目がデータにありません: {exc.message}") from None
+
+
+def spans(values: list[object]) -> list[int]:
+    """Row spans for merging equal neighbours: [a, a, b] -> [2, 0, 1] (0 = merged away)."""
+    out = [0] * len(values)
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            out[start] = i - start
+            start = i
+    return out
