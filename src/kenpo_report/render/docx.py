@@ -76,6 +76,7 @@ class _Writer:
             if name != "Normal":
                 font.color.rgb = ACCENT if name != "Heading 1" else RGBColor(0, 0, 0)
                 font.bold = True
+                font.italic = False
                 style.paragraph_format.space_before = Pt(4)
                 style.paragraph_format.space_after = Pt(2)
             _east_asian(style.element.get_or_add_rPr())
@@ -187,9 +188,7 @@ class _Writer:
         paragraph._p.append(end)
 
     def _paragraph_format(self, paragraph: Paragraph, classes: set[str]) -> None:
-        if classes & {"note", "kpi-note", "insert-line"}:
-            paragraph.style = self.styles["Normal"]
-        if "right" in classes:
+        if classes & {"right", "group"}:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def inline(self, el: lxml_html.HtmlElement, paragraph: Paragraph, bold: bool = False, size: Pt | None = None) -> None:
@@ -265,6 +264,7 @@ class _Writer:
         table = target.add_table(rows=len(rows), cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _borders(table, "none" if "formula" in (el.get("class") or "") else "single")
+        _cell_margins(table)
         total = self._usable_width()
         if not widths or len(widths) != ncols:
             widths = [100 / ncols] * ncols
@@ -383,6 +383,16 @@ def _borders(table: Table, style: str) -> None:
         border.set(qn("w:color"), "555555")
         borders.append(border)
     tblpr.append(borders)
+
+
+def _cell_margins(table: Table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", 20), ("bottom", 20), ("left", 60), ("right", 60)):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
 
 
 def _cell_border(cell: _Cell, edge: str) -> None:

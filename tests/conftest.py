@@ -1,0 +1,40 @@
+"""Shared fixtures: a temporary copy of the project, and one real build of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kenpo_report.pipeline import build
+from kenpo_report.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def copy_project(target: Path) -> Project:
+    for name in ("plans", "templates", "fonts"):
+        shutil.copytree(ROOT / name, target / name)
+    return Project.at(target)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A private, writable copy of the repository's project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, object]:
+    """The real 岩手 FY2024 report, built once per test session."""
+    proj = copy_project(tmp_path_factory.mktemp("built") / "project")
+    return proj, build(proj, "iwate", 2024)
+
+
+def seed(name: str) -> Path:
+    path = SHARED / "seeds" / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: seed documents exist only beside the development checkout")
+    return path

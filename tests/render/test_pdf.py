@@ -1,0 +1,91 @@
+"""PDF structure: pages, embedded fonts only, KPI rows and computed page numbers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from kenpo_report.errors import UserError
+from kenpo_report.render.pdf import AssetFetcher, Assets, render
+
+
+def pdf_path(built) -> Path:
+    project, _ = built
+    return project.output_dir("iwate", 2024) / "results.pdf"
+
+
+def page_text(path: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def test_pages_and_metadata(built):
+    with pikepdf.open(pdf_path(built)) as pdf:
+        assert len(pdf.pages) >= 30
+        box = [float(v) for v in pdf.pages[0].mediabox]
+        assert box[2] > box[3], "A4 landscape"
+        info = pdf.docinfo
+        assert "岩手支部" in str(info["/Title"])
+        assert str(info["/CreationDate"]).startswith("D:20250731")
+
+
+def test_only_bundled_fonts_are_embedded(built):
+    out = subprocess.run(["pdffonts", str(pdf_path(built))], check=True, capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert "BIZ-UDP" in row, row
+        assert re.search(r"\byes\s+yes\s+yes\b", row), f"not embedded+subset: {row}"
+
+
+def test_kpi_list_rows_in_text(built):
+    text = page_text(pdf_path(built), 1)
+    for phrase in ["生活習慣病予防健診受診率を64.4％以上とする", "61.6％", "22位", "15％以下"]:
+        assert phrase in text
+
+
+def test_page_column_points_at_measure_pages(built):
+    path = pdf_path(built)
+    first = page_text(path, 1) + page_text(path, 2)
+    refs = {"【項番⑤】": None, "【項番⑩】": None, "【項番⑭】": None}
+    row_of = {"【項番⑤】": "生活習慣病予防健診受診率", "【項番⑩】": "10か月以内", "【項番⑭】": "一者応札"}
+    for key, row in row_of.items():
+        line = next(line for line in first.splitlines() if row in line)
+        refs[key] = int(re.findall(r"P(\d+)", line)[-1])
+    for key, page in refs.items():
+        assert key in page_text(path, page), f"{key} is not on page {page}"
+
+
+def test_fetcher_refuses_outside_assets(tmp_path):
+    templates, fonts = tmp_path / "templates", tmp_path / "fonts"
+    templates.mkdir()
+    fonts.mkdir()
+    (templates / "ok.css").write_text("p{}")
+    (tmp_path / "secret.txt").write_text("root:x:0:0")
+    (templates / "link.css").symlink_to(tmp_path / "secret.txt")
+    fetcher = AssetFetcher(Assets(templates, fonts))
+    assert fetcher.fetch((templates / "ok.css").as_uri()).read() == b"p{}"
+    for url in [
+        (tmp_path / "secret.txt").as_uri(),
+        (templates / "link.css").as_uri(),
+        templates.as_uri() + "/../secret.txt",
+        "http://127.0.0.1:9/x.css",
+        "data:text/css,p{}",
+    ]:
+        with pytest.raises(PermissionError):
+            fetcher.fetch(url)
+
+
+def test_template_reaching_outside_fails_the_build(tmp_path):
+    templates, fonts = tmp_path / "templates", tmp_path / "fonts"
+    templates.mkdir()
+    fonts.mkdir()
+    html = '<html><head><link rel="stylesheet" href="file:///etc/hostname"></head><body><p>x</p></body></html>'
+    with pytest.raises(UserError, match="拒否"):
+        render(html, Assets(templates, fonts))

@@ -1,0 +1,65 @@
+"""CLI exit codes: 0 ok, 1 user error, 2 usage."""
+
+from __future__ import annotations
+
+import pytest
+
+from kenpo_report.cli import main
+
+
+def run(project, *args):
+    return main(["--project", str(project.root), *args])
+
+
+def test_check_ok(project, capsys):
+    assert run(project, "check", "iwate", "2024") == 0
+    err = capsys.readouterr().err
+    assert "警告" in err
+    assert "plans/iwate/2024/20-basic.yaml:" in err
+
+
+def test_check_strict_fails_on_warnings(project):
+    assert run(project, "check", "iwate", "2024", "--strict") == 1
+
+
+def test_build_strict_writes_nothing(project):
+    assert run(project, "build", "iwate", "2024", "--strict") == 1
+    assert not (project.output / "iwate").exists()
+
+
+def test_user_error_exit_1(project, capsys):
+    path = project.plans / "iwate" / "2024" / "10-kpis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("rank: 22", "rnak: 22"), encoding="utf-8")
+    assert run(project, "check", "iwate", "2024") == 1
+    err = capsys.readouterr().err
+    assert "10-kpis.yaml:" in err
+    assert "不明な項目「rnak」" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "../../etc", "2024"],
+        ["build", "/etc", "2024"],
+        ["build", "iwate", "２０２４"],
+        ["build", "iwate", "24"],
+        ["build", "iwate", "2024", "--format", "odt"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(project, args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        code = run(project, *args)
+        raise SystemExit(code)
+    assert exc.value.code == 2
+    assert not (project.output).exists()
+
+
+def test_check_json(project, capsys):
+    import json
+
+    assert run(project, "check", "--format", "json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is True
+    assert "iwate/2024" in out["checked"]
+    assert all({"file", "line", "column", "message"} <= set(p) for p in out["problems"])
