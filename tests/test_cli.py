@@ -29,7 +29,9 @@ def test_build_strict_writes_nothing(project):
 
 def test_user_error_exit_1(project, capsys):
     path = project.plans / "iwate" / "2024" / "10-kpis.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("rank: 22", "rnak: 22"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("rank: 22", "rnak: 22"), encoding="utf-8"
+    )
     assert run(project, "check", "iwate", "2024") == 1
     err = capsys.readouterr().err
     assert "10-kpis.yaml:" in err

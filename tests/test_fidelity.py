@@ -15,7 +15,9 @@ def coverage(seed_path, output) -> tuple[float, float]:
     tool = SHARED / "tools" / "seed_coverage.py"
     out = subprocess.run(
         [sys.executable, str(tool), str(seed_path), str(output), "--misses", "0"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     m = re.search(r"figures \d+/\d+ \(([\d.]+)%\) phrases \d+/\d+ \(([\d.]+)%\)", out)
     assert m, out

@@ -8,7 +8,13 @@ from kenpo_report.formatting import era_year, figure, fiscal_year, number
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2024, "令和6年度"), (2025, "令和7年度"), (2019, "令和元年度"), (2018, "平成30年度"), (1989, "平成元年度")],
+    [
+        (2024, "令和6年度"),
+        (2025, "令和7年度"),
+        (2019, "令和元年度"),
+        (2018, "平成30年度"),
+        (1989, "平成元年度"),
+    ],
 )
 def test_fiscal_year(year, expected):
     assert fiscal_year(year) == expected

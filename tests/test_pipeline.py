@@ -1,6 +1,6 @@
 """Lay out stage: the rendered HTML is a golden file, regenerated only on purpose.
 
-    KENPO_REGENERATE=1 pytest tests/test_pipeline.py   # after a deliberate change
+KENPO_REGENERATE=1 pytest tests/test_pipeline.py   # after a deliberate change
 """
 
 from __future__ import annotations
@@ -21,14 +21,18 @@ def test_html_golden(project):
     if os.environ.get("KENPO_REGENERATE"):
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(html, encoding="utf-8")
-    assert html == GOLDEN.read_text(encoding="utf-8"), "HTML changed; regenerate with KENPO_REGENERATE=1"
+    assert html == GOLDEN.read_text(encoding="utf-8"), (
+        "HTML changed; regenerate with KENPO_REGENERATE=1"
+    )
 
 
 def test_html_escapes_text(project):
     path = project.plans / "iwate" / "2024" / "20-basic.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("電話相談体制の強化と標準化推進", '"<img src=file:///etc/passwd>電話相談体制"', 1),
+        text.replace(
+            "電話相談体制の強化と標準化推進", '"<img src=file:///etc/passwd>電話相談体制"', 1
+        ),
         encoding="utf-8",
     )
     plan = load_plan(project, "iwate", 2024)

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__, pipeline
 from .errors import Problem, Severity, UsageError, UserError
 from .project import Project, check_branch, check_year
+from .schema_export import json_schema_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,9 +24,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります")
+    parser = _Parser(
+        prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります"
+    )
     parser.add_argument("--version", action="version", version=f"kenpo-report {__version__}")
-    parser.add_argument("--project", type=Path, default=Path.cwd(), help="プロジェクトのフォルダ（既定: 現在のフォルダ）")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path.cwd(),
+        help="プロジェクトのフォルダ（既定: 現在のフォルダ）",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = sub.add_parser("build", help="PDFとDOCXを作る")
@@ -42,11 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("year", nargs="?", help="年度（省略するとすべて）")
     check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     check.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
+
+    schema = sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する")
+    schema.add_argument(
+        "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
+    )
+    schema.add_argument(
+        "-o", "--output", type=Path, help="書き出すファイル（省略すると画面に表示）"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        return _schema(args)
     try:
         project = Project.at(args.project)
         if args.command == "build":
@@ -66,8 +84,12 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in pipeline.FORMATS]
     if unknown or not formats:
-        raise UsageError(f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）")
-    result = pipeline.build(project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant)
+        raise UsageError(
+            f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）"
+        )
+    result = pipeline.build(
+        project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant
+    )
     _print(result.warnings)
     for path in result.written:
         print(f"作成しました: {project.relative(path)}")
@@ -94,13 +116,32 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         problems = [Problem(p.message, p.position, p.field, Severity.ERROR) for p in problems]
     failed = any(p.severity is Severity.ERROR for p in problems)
     if args.format == "json":
-        print(json.dumps({"ok": not failed, "checked": [f"{b}/{y}" for b, y in targets],
-                          "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "checked": [f"{b}/{y}" for b, y in targets],
+                    "problems": [p.as_dict() for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         _print(problems)
         summary = _count(problems) if problems else "問題はありません"
         print(f"{len(targets)}件の支部・年度を検査しました: {summary}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json_schema_text(args.kind)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"書き出しました: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _print(problems: list[Problem]) -> None:

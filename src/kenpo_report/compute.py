@@ -58,6 +58,13 @@ def difference(a: Decimal, b: Decimal, decimals: int) -> Decimal:
     return round_half_up(a - b, decimals)
 
 
+def change(new: Decimal, old: Decimal, decimals: int) -> Decimal:
+    """Percentage change (new − old) ÷ old × 100, rounded half up."""
+    if old == 0:
+        raise ZeroDivisionError("previous value is zero")
+    return round_half_up((new - old) / old * 100, decimals)
+
+
 def achieved(actual: Decimal, target: Decimal, direction: str) -> bool:
     """Compare the published (rounded) figures in the KPI's direction."""
     if direction == "at_least":

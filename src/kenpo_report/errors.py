@@ -8,10 +8,10 @@ Anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "エラー"
     WARNING = "警告"
 

@@ -30,9 +30,11 @@ MAX_SCALAR_CHARS = 20_000
 # A run of characters with no break opportunity; Latin-ish text only, since
 # Japanese can break between almost any two characters.
 MAX_WORD_CHARS = 200
-_WORD = re.compile(r"[\x21-\x7e]{%d,}" % (MAX_WORD_CHARS + 1))
-# C0 controls except tab and newline, DEL, C1 controls, non-characters and surrogates.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_WORD = re.compile(r"[\x21-\x7e]{" + str(MAX_WORD_CHARS + 1) + ",}")
+# C0 controls except tab and newline (CRLF files are normalised first), DEL, C1
+# controls, non-characters, surrogates, and U+2028/2029, which YAML counts as
+# line breaks but editors do not (line numbers would drift).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 Path_ = tuple[str | int, ...]
 
@@ -42,6 +44,7 @@ class SourceMap:
     """Where each value came from, keyed by its path in the loaded data."""
 
     positions: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)  # where a mapping key is written
 
     def get(self, path: Path_) -> Position | None:
         """Position of the deepest known prefix of *path*."""
@@ -51,9 +54,24 @@ class SourceMap:
                 return pos
         return None
 
+    def key(self, path: Path_) -> Position | None:
+        """Position of the key of *path* (for errors about the key itself)."""
+        return self.keys.get(tuple(path)) or self.get(path)
+
     def update(self, other: SourceMap, prefix: Path_ = ()) -> None:
         for path, pos in other.positions.items():
             self.positions[prefix + path] = pos
+        for path, pos in other.keys.items():
+            self.keys[prefix + path] = pos
+
+    def shifted(self, key: str, offset: int) -> SourceMap:
+        """The entries under list *key*, with indices moved by *offset* (merging files)."""
+        out = SourceMap()
+        for mine, theirs in ((out.positions, self.positions), (out.keys, self.keys)):
+            for path, pos in theirs.items():
+                if path[:1] == (key,) and len(path) > 1 and isinstance(path[1], int):
+                    mine[(key, path[1] + offset, *path[2:])] = pos
+        return out
 
 
 @dataclass
@@ -80,10 +98,16 @@ class _StringLoader(Reader, Scanner, Parser, Composer, BaseResolver):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            raise _Fatal("エイリアス（*名前）は使えません。値をそのまま書いてください", self._pos(event.start_mark))
+            raise _Fatal(
+                "エイリアス（*名前）は使えません。値をそのまま書いてください",
+                self._pos(event.start_mark),
+            )
         if isinstance(event, ScalarEvent | SequenceStartEvent | MappingStartEvent):
             if event.anchor is not None:
-                raise _Fatal("アンカー（&名前）は使えません。値をそのまま書いてください", self._pos(event.start_mark))
+                raise _Fatal(
+                    "アンカー（&名前）は使えません。値をそのまま書いてください",
+                    self._pos(event.start_mark),
+                )
             if event.tag is not None and event.tag != "!":
                 raise _Fatal(f"タグ {event.tag} は使えません", self._pos(event.start_mark))
         return super().compose_node(parent, index)
@@ -97,14 +121,19 @@ class _Fatal(Exception):
 
 def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise UserError.single("BOM（バイト順マーク）付きのファイルです。BOMなしのUTF-8で保存してください", Position(name, 1, 1))
+        raise UserError.single(
+            "BOM（バイト順マーク）付きのファイルです。BOMなしのUTF-8で保存してください",
+            Position(name, 1, 1),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise UserError.single("UTF-8として読めない文字があります。UTF-8で保存してください", Position(name, line, col)) from None
+        raise UserError.single(
+            "UTF-8として読めない文字があります。UTF-8で保存してください", Position(name, line, col)
+        ) from None
 
 
 def _check_text(text: str, name: str) -> None:
@@ -112,11 +141,14 @@ def _check_text(text: str, name: str) -> None:
     if m:
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        raise UserError.single(f"使えない制御文字 U+{ord(m.group()):04X} があります", Position(name, line, col))
+        raise UserError.single(
+            f"使えない制御文字 U+{ord(m.group()):04X} があります", Position(name, line, col)
+        )
 
 
 def load_text(text: str, name: str) -> Loaded:
     """Parse one YAML document from *text*; *name* is used in positions."""
+    text = text.replace("\r\n", "\n")
     _check_text(text, name)
     loader = _StringLoader(text)
     loader.filename = name
@@ -146,7 +178,8 @@ def load_file(path: Path, display_name: str) -> Loaded:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UserError.single(
-            f"ファイルが大きすぎます（{size:,}バイト、上限 {MAX_FILE_BYTES:,}バイト）", Position(display_name, 1, 1)
+            f"ファイルが大きすぎます（{size:,}バイト、上限 {MAX_FILE_BYTES:,}バイト）",
+            Position(display_name, 1, 1),
         )
     return load_text(_decode(path.read_bytes(), display_name), display_name)
 
@@ -171,12 +204,18 @@ def _build(node: Node, path: Path_, source: SourceMap, problems: list[Problem], 
     source.positions[path] = pos
     if isinstance(node, ScalarNode):
         value = node.value
-        if isinstance(value, str) and node.style is None and value in ("", "~", "null", "Null", "NULL"):
+        if (
+            isinstance(value, str)
+            and node.style is None
+            and value in ("", "~", "null", "Null", "NULL")
+        ):
             return None
         _check_scalar(value, pos, problems)
         return value
     if isinstance(node, SequenceNode):
-        return [_build(child, (*path, i), source, problems, name) for i, child in enumerate(node.value)]
+        return [
+            _build(child, (*path, i), source, problems, name) for i, child in enumerate(node.value)
+        ]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
@@ -195,6 +234,7 @@ def _build(node: Node, path: Path_, source: SourceMap, problems: list[Problem], 
                 )
                 continue
             first_seen[key] = key_pos
+            source.keys[(*path, key)] = key_pos
             result[key] = _build(value_node, (*path, key), source, problems, name)
             if not isinstance(value_node, ScalarNode):
                 # A block collection starts on the next line; the key is where the planner looks.
@@ -208,6 +248,10 @@ def _check_scalar(value: str, pos: Position, problems: list[Problem]) -> None:
     if bad:
         problems.append(Problem(f"使えない制御文字 U+{ord(bad.group()):04X} が含まれています", pos))
     if len(value) > MAX_SCALAR_CHARS:
-        problems.append(Problem(f"文字数が多すぎます（{len(value):,}文字、上限 {MAX_SCALAR_CHARS:,}文字）", pos))
+        problems.append(
+            Problem(f"文字数が多すぎます（{len(value):,}文字、上限 {MAX_SCALAR_CHARS:,}文字）", pos)
+        )
     elif _WORD.search(value):
-        problems.append(Problem(f"区切りのない英数字の並びが長すぎます（上限 {MAX_WORD_CHARS}文字）", pos))
+        problems.append(
+            Problem(f"区切りのない英数字の並びが長すぎます（上限 {MAX_WORD_CHARS}文字）", pos)
+        )

@@ -1,6 +1,6 @@
 """The pipeline, one readable call per stage:
 
-    load → validate → compute → lay out → render (PDF, DOCX) → write
+load → validate → compute → lay out → render (PDF, DOCX) → write
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def build(
         if "pdf" in formats:
             files[f"{document.id}.pdf"] = pdf.data
         if "docx" in formats:
-            files[f"{document.id}.docx"] = docx_render.render(html, assets, page_numbers=pdf.anchors)
+            files[f"{document.id}.docx"] = docx_render.render(
+                html, assets, page_numbers=pdf.anchors
+            )
     result.warnings = _unique(result.warnings)
     result.written = write_all(project.output_dir(branch, year), files)  # write
     return result
@@ -77,7 +79,8 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
 
 def _warnings(plan: Plan, report: Report) -> list[Problem]:
     return [
-        Problem(f.message, plan.source.get(f.path), format_path(f.path), Severity.WARNING) for f in report.findings
+        Problem(f.message, plan.source.get(f.path), format_path(f.path), Severity.WARNING)
+        for f in report.findings
     ]
 
 

@@ -1,11 +1,11 @@
 """The one place that knows the project's folder layout.
 
-    plans/catalog/<year>.yaml     KPI catalogue for a fiscal year
-    plans/<branch>/branch.yaml    branch settings
-    plans/<branch>/<year>/*.yaml  branch-year data, merged in file-name order
-    templates/<style>/            Jinja templates and CSS of one layout
-    fonts/                        bundled fonts (OFL)
-    output/<branch>/<year>/       generated documents
+plans/catalog/<year>.yaml     KPI catalogue for a fiscal year
+plans/<branch>/branch.yaml    branch settings
+plans/<branch>/<year>/*.yaml  branch-year data, merged in file-name order
+templates/<style>/            Jinja templates and CSS of one layout
+fonts/                        bundled fonts (OFL)
+output/<branch>/<year>/       generated documents
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ class Project:
     def at(cls, root: Path) -> Project:
         root = root.resolve()
         if not (root / "plans").is_dir():
-            raise UsageError(f"{root} に plans/ フォルダがありません（--project でプロジェクトのフォルダを指定してください）")
+            raise UsageError(
+                f"{root} に plans/ フォルダがありません（--project でプロジェクトのフォルダを指定してください）"
+            )
         return cls(root)
 
     @property

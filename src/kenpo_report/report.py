@@ -106,7 +106,8 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
     anchors = {page.id: _anchor(page.id, i) for i, page in enumerate(plan.data.pages)}
     previous = _previous_actuals(plan)
     kpis = [
-        _kpi_result(plan, entry, i, anchors, previous, findings) for i, entry in enumerate(plan.data.kpis)
+        _kpi_result(plan, entry, i, anchors, previous, findings)
+        for i, entry in enumerate(plan.data.kpis)
     ]
     by_id = {k.entry.kpi: k for k in kpis}
     pages = [
@@ -152,7 +153,9 @@ def kpi_value(
     if isinstance(fig, Ratio):
         value = C.rate(fig.numerator, fig.denominator, definition.decimals, definition.unit == "％")
         how = f"{fig.numerator:,}÷{fig.denominator:,}"
-        findings += C.check_typed(fig.typed, value, definition.decimals, (*path, "typed"), "率", how)
+        findings += C.check_typed(
+            fig.typed, value, definition.decimals, (*path, "typed"), "率", how
+        )
     else:
         value = C.round_half_up(fig, definition.decimals)
     return Quantity(value, definition.decimals, definition.unit)
@@ -177,7 +180,9 @@ def _kpi_result(
     actual = kpi_value(entry.actual, definition, (*path, "actual"), findings)
     prior = kpi_value(entry.prior, definition, (*path, "prior"), findings)
     national = kpi_value(entry.national, definition, (*path, "national"), findings)
-    national_prior = kpi_value(entry.national_prior, definition, (*path, "national_prior"), findings)
+    national_prior = kpi_value(
+        entry.national_prior, definition, (*path, "national_prior"), findings
+    )
     if entry.kpi in previous:
         last_year = kpi_value(previous[entry.kpi], definition, (*path, "prior"), [])
         if last_year is not None and prior is not None and last_year.value != prior.value:
@@ -196,7 +201,9 @@ def _kpi_result(
         target = prior
         phrase = f"対前年度{word}"
     else:
-        target = Quantity(C.round_half_up(entry.target, definition.decimals), definition.decimals, definition.unit)
+        target = Quantity(
+            C.round_half_up(entry.target, definition.decimals), definition.decimals, definition.unit
+        )
         phrase = f"{figure(target)}{word}"
     achieved = C.achieved(actual.value, target.value, definition.direction) if actual else None
     diff = _diff(actual, national)
@@ -252,7 +259,9 @@ def kpi_field(result: KpiResult, name: str) -> Content:
 # --- blocks -----------------------------------------------------------------
 
 
-def _block(block: Any, path: C.Path_, kpis: dict[str, KpiResult], plan: Plan, findings: list[Finding]) -> Any:
+def _block(
+    block: Any, path: C.Path_, kpis: dict[str, KpiResult], plan: Plan, findings: list[Finding]
+) -> Any:
     if isinstance(block, Table):
         return _table(block, path, kpis, findings)
     if isinstance(block, Series):
@@ -271,7 +280,9 @@ def _block(block: Any, path: C.Path_, kpis: dict[str, KpiResult], plan: Plan, fi
     return block
 
 
-def _cell(cell: str | CellSpec, path: C.Path_, kpis: dict[str, KpiResult], findings: list[Finding]) -> GridCell:
+def _cell(
+    cell: str | CellSpec, path: C.Path_, kpis: dict[str, KpiResult], findings: list[Finding]
+) -> GridCell:
     if isinstance(cell, str):
         return GridCell(cell)
     content: Content
@@ -281,31 +292,58 @@ def _cell(cell: str | CellSpec, path: C.Path_, kpis: dict[str, KpiResult], findi
         places = cell.decimals if cell.decimals is not None else 1
         unit = cell.unit if cell.unit is not None else "％"
         value = C.rate(cell.ratio[0], cell.ratio[1], places, unit in ("％", "%"))
-        findings += C.check_typed(cell.typed, value, places, (*path, "typed"), "率", f"{cell.ratio[0]:,}÷{cell.ratio[1]:,}")
+        findings += C.check_typed(
+            cell.typed,
+            value,
+            places,
+            (*path, "typed"),
+            "率",
+            f"{cell.ratio[0]:,}÷{cell.ratio[1]:,}",
+        )
         content = Quantity(value, places, unit)
     elif cell.diff is not None:
         a, b = cell.diff
-        places = cell.decimals if cell.decimals is not None else max(C.written_decimals(a), C.written_decimals(b))
+        places = (
+            cell.decimals
+            if cell.decimals is not None
+            else max(C.written_decimals(a), C.written_decimals(b))
+        )
         value = C.difference(a, b, places)
         findings += C.check_typed(cell.typed, value, places, (*path, "typed"), "差", f"{a:,}−{b:,}")
-        content = Quantity(value, places, cell.unit or "", signed=True)
+        content = Quantity(value, places, cell.unit or "", signed=cell.signed)
+    elif cell.change is not None:
+        new, old = cell.change
+        places = cell.decimals if cell.decimals is not None else 1
+        value = C.change(new, old, places)
+        findings += C.check_typed(
+            cell.typed, value, places, (*path, "typed"), "増減率", f"({new:,}−{old:,})÷{old:,}"
+        )
+        content = Quantity(
+            value, places, cell.unit if cell.unit is not None else "％", signed=cell.signed
+        )
     elif cell.number is not None:
         places = cell.decimals if cell.decimals is not None else C.written_decimals(cell.number)
         content = Quantity(C.round_half_up(cell.number, places), places, cell.unit or "")
     else:
         content = cell.text or ""
-    if cell.suffix:
-        content = f"{figure(content)}{cell.suffix}"
+    if cell.prefix or cell.suffix:
+        content = f"{cell.prefix or ''}{figure(content)}{cell.suffix or ''}"
+    if cell.below is not None:
+        below = _cell(cell.below, (*path, "below"), kpis, findings)
+        content = f"{figure(content)}\n{figure(below.content)}"
     return GridCell(content, cell.colspan, cell.rowspan, cell.header, cell.align)
 
 
-def _table(block: Table, path: C.Path_, kpis: dict[str, KpiResult], findings: list[Finding]) -> Grid:
+def _table(
+    block: Table, path: C.Path_, kpis: dict[str, KpiResult], findings: list[Finding]
+) -> Grid:
     header = [
         [_header_cell(_cell(c, (*path, "header", r, i), kpis, findings)) for i, c in enumerate(row)]
         for r, row in enumerate(block.header)
     ]
     body = [
-        [_cell(c, (*path, "rows", r, i), kpis, findings) for i, c in enumerate(row)] for r, row in enumerate(block.rows)
+        [_cell(c, (*path, "rows", r, i), kpis, findings) for i, c in enumerate(row)]
+        for r, row in enumerate(block.rows)
     ]
     return Grid(header, body, block.widths, block.caption, block.note)
 
@@ -328,10 +366,20 @@ def _series(block: Series, path: C.Path_, findings: list[Finding]) -> Grid:
         if row.kind == "values":
             raw = row.values or []
             values = [v if isinstance(v, Decimal) else None for v in raw]
-            cells = [Quantity(v, C.written_decimals(v), row.unit) if v is not None else str(t) for v, t in zip(values, raw, strict=True)]
+            cells = [
+                Quantity(v, C.written_decimals(v), row.unit) if v is not None else str(t)
+                for v, t in zip(values, raw, strict=True)
+            ]
             row_total: Decimal | None = C.total(values)
             if row_total is not None:
-                findings += C.check_typed(row.total, row_total, C.written_decimals(row_total), (*row_path, "total"), "合計", "各列の和")
+                findings += C.check_typed(
+                    row.total,
+                    row_total,
+                    C.written_decimals(row_total),
+                    (*row_path, "total"),
+                    "合計",
+                    "各列の和",
+                )
         elif row.kind == "cumulative":
             source = numeric[_of(row, 1)[0]]
             values = C.cumulative(source)
@@ -352,19 +400,32 @@ def _series(block: Series, path: C.Path_, findings: list[Finding]) -> Grid:
             )
             for i, (typed, value) in enumerate(zip(row.values or [], values, strict=False)):
                 if isinstance(typed, Decimal) and value is not None:
-                    findings += C.check_typed(typed, value, row.decimals, (*row_path, "values", i), "比", "上の行から計算")
+                    findings += C.check_typed(
+                        typed, value, row.decimals, (*row_path, "values", i), "比", "上の行から計算"
+                    )
             if row.total is not None and row_total is not None:
-                findings += C.check_typed(row.total, row_total, row.decimals, (*row_path, "total"), "比", "合計から計算")
+                findings += C.check_typed(
+                    row.total, row_total, row.decimals, (*row_path, "total"), "比", "合計から計算"
+                )
         numeric.append(values)
         totals.append(row_total)
         line = [GridCell(row.label, header=True, align="left"), *(GridCell(c) for c in cells)]
         if block.total:
             total_q = (
-                Quantity(row_total, row.decimals if row.kind == "ratio" else C.written_decimals(row_total), row.total_unit or row.unit)
+                Quantity(
+                    row_total,
+                    row.decimals if row.kind == "ratio" else C.written_decimals(row_total),
+                    row.total_unit or row.unit,
+                )
                 if row_total is not None
                 else None
             )
-            line.append(GridCell(f"{figure(total_q)}{row.total_suffix}" if row.total_suffix else total_q, css="total"))
+            line.append(
+                GridCell(
+                    f"{figure(total_q)}{row.total_suffix}" if row.total_suffix else total_q,
+                    css="total",
+                )
+            )
         line += [GridCell(e) for e in row.extra]
         body.append(line)
     label = block.label_width
@@ -388,11 +449,21 @@ def _calendar(block: Calendar) -> Grid:
             body.append([GridCell(row.label, colspan=len(head), header=True, align="left")])
             continue
         body.append(
-            [GridCell(row.label, header=True, align="left"), *(GridCell(row.marks.get(c, "")) for c in block.columns)]
+            [
+                GridCell(row.label, header=True, align="left"),
+                *(GridCell(row.marks.get(c, "")) for c in block.columns),
+            ]
         )
     label = block.label_width
     rest = (Decimal(100) - label) / Decimal(len(block.columns))
-    return Grid([head], body, [label, *[rest] * len(block.columns)], block.caption, block.note, css="calendar")
+    return Grid(
+        [head],
+        body,
+        [label, *[rest] * len(block.columns)],
+        block.caption,
+        block.note,
+        css="calendar",
+    )
 
 
 def _comparison(block: Comparison, kpi: KpiResult, plan: Plan) -> Grid:
@@ -400,8 +471,12 @@ def _comparison(block: Comparison, kpi: KpiResult, plan: Plan) -> Grid:
     own, nat = ("actual", "national") if current else ("prior", "national_prior")
     cols = block.columns
     with_diff = current and cols.diff is not None
-    head = [GridCell(block.title, header=True), GridCell(cols.denominator, header=True),
-            GridCell(cols.numerator, header=True), GridCell(cols.rate, header=True)]
+    head = [
+        GridCell(block.title, header=True),
+        GridCell(cols.denominator, header=True),
+        GridCell(cols.numerator, header=True),
+        GridCell(cols.rate, header=True),
+    ]
     if with_diff:
         head.append(GridCell(cols.diff, header=True))
     rows = []
@@ -417,7 +492,9 @@ def _comparison(block: Comparison, kpi: KpiResult, plan: Plan) -> Grid:
         rows.append(line)
     rank = kpi.entry.rank if current else kpi.entry.prior_rank
     if current and rank:
-        rows.append([GridCell(block.rank_label, header=True), GridCell(f"{rank}位", colspan=len(head) - 1)])
+        rows.append(
+            [GridCell(block.rank_label, header=True), GridCell(f"{rank}位", colspan=len(head) - 1)]
+        )
     widths = [Decimal(22), *[Decimal(78) / (len(head) - 1)] * (len(head) - 1)]
     return Grid([head], rows, widths, block.caption, block.note, css="comparison")
 
@@ -425,11 +502,21 @@ def _comparison(block: Comparison, kpi: KpiResult, plan: Plan) -> Grid:
 def _kpi_box(block: KpiBox, kpis: dict[str, KpiResult], plan: Plan) -> Any:
     fy = fiscal_year(plan.year)
     columns = block.columns or (f"{fy} 目標", f"{fy} 実績")
-    head = [GridCell("", header=True), GridCell(columns[0], header=True), GridCell(columns[1], header=True)]
+    head = [
+        GridCell("", header=True),
+        GridCell(columns[0], header=True),
+        GridCell(columns[1], header=True),
+    ]
     body = [
-        [GridCell(row.label, header=True), GridCell(kpis[row.kpi].target_text), GridCell(kpis[row.kpi].actual)]
+        [
+            GridCell(row.label, header=True),
+            GridCell(kpis[row.kpi].target_text),
+            GridCell(kpis[row.kpi].actual),
+        ]
         for row in block.rows
     ]
     statements = block.statements or [kpis[row.kpi].statement for row in block.rows]
-    grid = Grid([head], body, [Decimal(34), Decimal(33), Decimal(33)], None, block.note, css="kpi-box")
+    grid = Grid(
+        [head], body, [Decimal(34), Decimal(33), Decimal(33)], None, block.note, css="kpi-box"
+    )
     return {"type": "kpi_box", "title": block.title, "statements": statements, "grid": grid}

@@ -13,11 +13,20 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 # --- scalar types -----------------------------------------------------------
 
-_NUMBER = re.compile(r"^[▲-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# [0-9], not \d: full-width and other Unicode digits are refused, as for years and ranks.
+_NUMBER = re.compile(r"^[▲-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 _UNIT_SUFFIX = re.compile(r"[％%円人件位]|事業所$")
 
 
@@ -28,7 +37,9 @@ def _to_decimal(value: Any) -> Decimal:
         raise ValueError("数値を書いてください")
     text = value.strip()
     if _UNIT_SUFFIX.search(text):
-        raise ValueError(f"「{value}」: 単位は書かずに数値だけを書いてください（単位はKPIカタログで決まります）")
+        raise ValueError(
+            f"「{value}」: 単位は書かずに数値だけを書いてください（単位はKPIカタログで決まります）"
+        )
     if not _NUMBER.match(text):
         raise ValueError(f"「{value}」は数値ではありません（例: 95.5、1,234、▲0.5）")
     negative = text[0] in "▲-"
@@ -58,6 +69,14 @@ def _to_date(value: Any) -> date:
         raise ValueError(f"「{value}」は存在しない日付です") from None
 
 
+def _to_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value not in ("true", "false"):
+        raise ValueError(f"「{value}」: true か false を書いてください")
+    return value == "true"
+
+
 def _to_text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("文字列を書いてください")
@@ -73,6 +92,7 @@ Number = Annotated[Decimal, BeforeValidator(_to_decimal)]
 Target = Annotated[Decimal | Literal["対前年度"], BeforeValidator(_to_target)]
 Integer = Annotated[int, BeforeValidator(_to_int)]
 Date = Annotated[date, BeforeValidator(_to_date)]
+Flag = Annotated[bool, BeforeValidator(_to_flag)]
 Text = Annotated[str, BeforeValidator(_to_text), Field(min_length=1)]
 Slug = Annotated[str, BeforeValidator(_to_text), Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 Unit = Literal["％", "円", "事業所", "人", "件", "回", "枚"]
@@ -122,7 +142,9 @@ class Catalog(Model):
     def _categories_exist(self) -> Catalog:
         for kpi_id, kpi in self.kpis.items():
             if kpi.category not in self.categories:
-                raise ValueError(f"KPI「{kpi_id}」の区分「{kpi.category}」が categories にありません")
+                raise ValueError(
+                    f"KPI「{kpi_id}」の区分「{kpi.category}」が categories にありません"
+                )
         return self
 
 
@@ -163,10 +185,13 @@ class KpiEntry(Model):
 
     kpi: Slug = Field(description="KPIカタログのID")
     number: Text = Field(description="項番（例: ⑤）")
-    item: Text = Field(description="KPI一覧の「項目」欄（例: 特定健診受診率・事業者健診データ取得率の向上）")
+    item: Text = Field(
+        description="KPI一覧の「項目」欄（例: 特定健診受診率・事業者健診データ取得率の向上）"
+    )
     page: Slug | None = Field(None, description="このKPIを報告するページのID（ページ数は自動計算）")
     statement: Text | None = Field(
-        None, description="KPIの文言。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります"
+        None,
+        description="KPIの文言。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
     )
     notes: list[Text] = Field(default_factory=list, description="※の注記")
     target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
@@ -183,7 +208,9 @@ class KpiEntry(Model):
 
 
 class CellSpec(Model):
-    """表のセル。text / number / kpi / ratio / diff のどれか1つを書きます。"""
+    """表のセル。text / number / kpi / ratio / diff / change のどれか1つを書きます。
+
+    text の改行はセルの中の改行になります。prefix と suffix は計算した値の前後に付ける文字です。"""
 
     text: str | None = Field(None, description="文字")
     number: Number | None = Field(None, description="数値（桁区切りして表示）")
@@ -211,34 +238,37 @@ class CellSpec(Model):
         | None
     ) = Field(None, description="kpi のどの値を表示するか")
     ratio: tuple[Number, Number] | None = Field(None, description="[分子, 分母] から率を計算")
-    diff: tuple[Number, Number] | None = Field(None, description="[a, b] から差 a−b を計算（負は▲）")
+    diff: tuple[Number, Number] | None = Field(
+        None, description="[a, b] から差 a−b を計算（負は▲）"
+    )
+    change: tuple[Number, Number] | None = Field(
+        None, description="[今年度, 前年度] から増減率（今年度−前年度）÷前年度×100 を計算（負は▲）"
+    )
+    signed: Flag = Field(True, description="diff / change の正の値に + を付ける（true / false）")
     decimals: Integer | None = Field(None, description="小数点以下の桁数", ge=0, le=4)
     unit: Text | None = Field(None, description="数値のあとに付ける単位")
+    prefix: Text | None = Field(None, description="値の前に付ける文字（例: （）")
     suffix: Text | None = Field(None, description="単位のあとに続ける文字（例: （全国順位8位））")
     typed: Number | None = Field(None, description="資料に記載された計算結果（照合用）")
+    below: CellSpec | None = Field(
+        None, description="同じセルの次の行に続ける内容（例: 差の下の増減率）"
+    )
     colspan: Integer = Field(1, ge=1, le=40, description="横に結合するセル数")
     rowspan: Integer = Field(1, ge=1, le=200, description="縦に結合するセル数")
-    header: bool = Field(False, description="見出しセルとして表示")
+    header: Flag = Field(False, description="見出しセルとして表示（true / false）")
     align: Literal["left", "center", "right"] | None = Field(None, description="文字の配置")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bool_header(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("header"), str):
-            if data["header"] not in ("true", "false"):
-                raise ValueError("header には true か false を書いてください")
-            data = {**data, "header": data["header"] == "true"}
-        return data
 
     @model_validator(mode="after")
     def _one_content(self) -> CellSpec:
         given = [
             name
-            for name in ("text", "number", "kpi", "ratio", "diff")
+            for name in ("text", "number", "kpi", "ratio", "diff", "change")
             if getattr(self, name) is not None
         ]
         if len(given) > 1:
-            raise ValueError(f"セルに書ける内容は1つです（{', '.join(given)} が同時に書かれています）")
+            raise ValueError(
+                f"セルに書ける内容は1つです（{', '.join(given)} が同時に書かれています）"
+            )
         if self.kpi is not None and self.field is None:
             raise ValueError("kpi を書いたときは field も書いてください")
         return self
@@ -263,7 +293,9 @@ class Heading(Model):
 class Paragraph(Model):
     type: Literal["paragraph"]
     text: Text = Field(description="本文（改行はそのまま反映されます）")
-    style: Literal["normal", "note", "emph", "badge", "right"] = Field("normal", description="文字の体裁")
+    style: Literal["normal", "note", "emph", "badge", "right"] = Field(
+        "normal", description="文字の体裁"
+    )
 
 
 class Bullets(Model):
@@ -327,9 +359,11 @@ class Comparison(Model):
 
     type: Literal["comparison"]
     kpi: Slug = Field(description="KPIのID")
-    basis: Literal["current", "prior"] = Field("current", description="current（当年度）/ prior（前年度）")
+    basis: Literal["current", "prior"] = Field(
+        "current", description="current（当年度）/ prior（前年度）"
+    )
     title: Text = Field(description="表の左上の見出し（例: 令和6年度）")
-    columns: ComparisonColumns
+    columns: ComparisonColumns = Field(description="列見出し")
     rank_label: Text = Field("全国順位", description="順位の行の見出し")
     caption: Text | None = Field(None, description="表の上の見出し")
     note: Text | None = Field(None, description="表の下の注記")
@@ -337,14 +371,18 @@ class Comparison(Model):
 
 class SeriesRow(Model):
     label: Text = Field(description="行の見出し")
-    values: list[Number | Literal["", "―", "－", "-"]] | None = Field(None, description="各列の数値")
+    values: list[Number | Literal["", "―", "－", "-"]] | None = Field(
+        None, description="各列の数値"
+    )
     kind: Literal["values", "cumulative", "ratio"] = Field(
         "values", description="values（数値）/ cumulative（of 行の累計）/ ratio（of の2行の比）"
     )
     of: list[Integer] | None = Field(None, description="計算に使う行の番号（0から）")
     decimals: Integer = Field(0, ge=0, le=4, description="比の小数点以下の桁数")
     unit: str = Field("", description="各値の単位（比なら ％）")
-    total: Number | None = Field(None, description="資料に記載された合計（照合用）。合計は計算します")
+    total: Number | None = Field(
+        None, description="資料に記載された合計（照合用）。合計は計算します"
+    )
     total_unit: str = Field("", description="合計の単位（例: 人）")
     total_suffix: str = Field("", description="合計のあとの注記（例: ※）")
     extra: list[Text] = Field(default_factory=list, description="合計のあとの列の値")
@@ -359,24 +397,19 @@ class Series(Model):
     columns: list[Text] = Field(description="列見出し（例: 4月 … 3月）", min_length=1)
     total: Text | None = Field("計", description="合計列の見出し（合計を出さないときは空）")
     extra_columns: list[Text] = Field(default_factory=list, description="合計のあとの列見出し")
-    rows: list[SeriesRow] = Field(min_length=1)
+    rows: list[SeriesRow] = Field(
+        description="表の行（上から順に。0から数えた番号を of で使います）", min_length=1
+    )
     note: Text | None = Field(None, description="表の下の注記")
     label_width: Number = Field(Decimal(18), description="見出し列の幅（％）")
 
 
 class CalendarRow(Model):
     label: Text = Field(description="行の見出し")
-    marks: dict[str, str] = Field(default_factory=dict, description="列見出し → 表示する印（例: ●）")
-    header: bool = Field(False, description="区切りの見出し行")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bool_header(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("header"), str):
-            if data["header"] not in ("true", "false"):
-                raise ValueError("header には true か false を書いてください")
-            data = {**data, "header": data["header"] == "true"}
-        return data
+    marks: dict[str, str] = Field(
+        default_factory=dict, description="列見出し → 表示する印（例: ●）"
+    )
+    header: Flag = Field(False, description="区切りの見出し行（true / false）")
 
 
 class Calendar(Model):
@@ -386,7 +419,7 @@ class Calendar(Model):
     caption: Text | None = Field(None, description="表の上の見出し")
     corner: str = Field("項目", description="左上の見出し")
     columns: list[Text] = Field(description="列見出し（例: R6.4 … R7.3）", min_length=1)
-    rows: list[CalendarRow] = Field(min_length=1)
+    rows: list[CalendarRow] = Field(description="表の行（会議・研修などの名前と印）", min_length=1)
     note: Text | None = Field(None, description="表の下の注記")
     label_width: Number = Field(Decimal(28), description="見出し列の幅（％）")
 
@@ -405,7 +438,9 @@ class Table(Model):
     type: Literal["table"]
     caption: Text | None = Field(None, description="表の上の見出し")
     widths: list[Number] | None = Field(None, description="各列の幅（％）")
-    header: list[list[Cell]] = Field(default_factory=list, description="見出し行（ページをまたぐと繰り返します）")
+    header: list[list[Cell]] = Field(
+        default_factory=list, description="見出し行（ページをまたぐと繰り返します）"
+    )
     rows: list[list[Cell]] = Field(description="本文の行", min_length=1)
     note: Text | None = Field(None, description="表の下の注記")
 
@@ -419,7 +454,17 @@ class Insert(Model):
 
 
 Block = Annotated[
-    Heading | Paragraph | Bullets | Box | KpiBox | FormulaBlock | Comparison | Series | Calendar | Table | Insert,
+    Heading
+    | Paragraph
+    | Bullets
+    | Box
+    | KpiBox
+    | FormulaBlock
+    | Comparison
+    | Series
+    | Calendar
+    | Table
+    | Insert,
     Field(discriminator="type"),
 ]
 
@@ -428,7 +473,9 @@ class Page(Model):
     """報告書の1ページ（長ければ次のページに続きます）。"""
 
     id: Slug | None = Field(None, description="ページのID（KPI一覧のページ数の参照先）")
-    layout: Literal["measure", "divider"] = Field("measure", description="measure（取組み）/ divider（区切り）")
+    layout: Literal["measure", "divider"] = Field(
+        "measure", description="measure（取組み）/ divider（区切り）"
+    )
     section: Text | None = Field(None, description="区分の見出し（例: Ⅰ．基盤的保険者機能関係）")
     title: Text = Field(description="ページの見出し（例: ⑴サービス水準の向上【項番①】）")
     group: Text | None = Field(None, description="担当グループ（例: 業務）")

@@ -44,7 +44,9 @@ def render(templates: Path, style: str, context: dict[str, object]) -> str:
     except jinja2.UndefinedError as exc:
         # A template asked for data the plan does not have: the planner (or the
         # style's author) must add it, so this is a user error, not a crash.
-        raise UserError.single(f"様式「{style}」が使う項目がデータにありません: {exc.message}") from None
+        raise UserError.single(
+            f"様式「{style}」が使う項目がデータにありません: {exc.message}"
+        ) from None
 
 
 def spans(values: list[object]) -> list[int]:

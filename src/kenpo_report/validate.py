@@ -37,7 +37,9 @@ def load_plan(project: Project, branch: str, year: int) -> Plan:
     """Load, merge and validate a branch-year, with its catalogue and previous year."""
     problems: list[Problem] = []
     catalog = _load_model(project, project.catalog_file(year), Catalog, problems, "KPIカタログ")
-    branch_model = _load_model(project, project.branch_file(branch), Branch, problems, "支部ファイル")
+    branch_model = _load_model(
+        project, project.branch_file(branch), Branch, problems, "支部ファイル"
+    )
     data, source = _load_year(project, branch, year, problems)
     previous = None
     if project.year_files(branch, year - 1):
@@ -75,7 +77,9 @@ def _load_year(
     files = project.year_files(branch, year)
     if not files:
         folder = project.relative(project.year_dir(branch, year))
-        problems.append(Problem(f"{folder}/ に年度のデータ（*.yaml）がありません", Position(folder, 1, 1)))
+        problems.append(
+            Problem(f"{folder}/ に年度のデータ（*.yaml）がありません", Position(folder, 1, 1))
+        )
         return None, SourceMap()
     parts: list[Loaded] = []
     for path in files:
@@ -98,7 +102,9 @@ def merge(parts: list[Loaded], problems: list[Problem]) -> Loaded | None:
     ok = True
     for part in parts:
         if not isinstance(part.data, dict):
-            problems.append(Problem("ファイルの一番上は「キー: 値」の形にしてください", part.source.get(())))
+            problems.append(
+                Problem("ファイルの一番上は「キー: 値」の形にしてください", part.source.get(()))
+            )
             ok = False
             continue
         source.positions.setdefault((), part.source.get(()))  # type: ignore[arg-type]
@@ -109,9 +115,7 @@ def merge(parts: list[Loaded], problems: list[Problem]) -> Loaded | None:
             elif isinstance(data[key], list) and isinstance(value, list):
                 offset = len(data[key])
                 data[key] = data[key] + value
-                for path, pos in part.source.positions.items():
-                    if path[:1] == (key,) and len(path) > 1 and isinstance(path[1], int):
-                        source.positions[(key, path[1] + offset, *path[2:])] = pos
+                source.update(part.source.shifted(key, offset))
             else:
                 first = source.get((key,))
                 problems.append(
@@ -127,9 +131,10 @@ def merge(parts: list[Loaded], problems: list[Problem]) -> Loaded | None:
 
 def _subtree(source: SourceMap, prefix: tuple[str | int, ...]) -> SourceMap:
     out = SourceMap()
-    for path, pos in source.positions.items():
-        if path[: len(prefix)] == prefix:
-            out.positions[path] = pos
+    for mine, theirs in ((out.positions, source.positions), (out.keys, source.keys)):
+        for path, pos in theirs.items():
+            if path[: len(prefix)] == prefix:
+                mine[path] = pos
     return out
 
 
@@ -147,10 +152,9 @@ def _real_path(data: Any, loc: tuple[Any, ...]) -> tuple[list[str | int], list[A
     rest: list[Any] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             path.append(part)
             current = current[part]
         else:
@@ -168,7 +172,9 @@ def _problem(err: Any, loaded: Loaded) -> Problem:
     elif kind == "extra_forbidden":
         message = f"不明な項目「{path[-1] if path else ''}」です（綴りを確認してください）"
     elif kind == "literal_error":
-        message = f"「{err['input']}」は使えません。次のどれかを書いてください: {ctx.get('expected', '')}"
+        message = (
+            f"「{err['input']}」は使えません。次のどれかを書いてください: {ctx.get('expected', '')}"
+        )
     elif kind == "string_pattern_mismatch":
         message = f"「{err['input']}」: 半角英小文字で始まり、半角英小文字・数字・_・- だけで書いてください"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -196,7 +202,8 @@ def _problem(err: Any, loaded: Loaded) -> Problem:
     else:
         message = err["msg"]
     field_path = [*path, missing_key] if kind == "missing" and missing_key else path
-    return Problem(message, loaded.source.get(tuple(path)), format_path(tuple(field_path)))
+    at = loaded.source.key if kind == "extra_forbidden" else loaded.source.get
+    return Problem(message, at(tuple(path)), format_path(tuple(field_path)))
 
 
 def _is_tag(part: str) -> bool:
@@ -215,7 +222,10 @@ def check_references(data: BranchYear, catalog: Catalog, source: SourceMap) -> l
         if page.id is None:
             continue
         if page.id in page_ids:
-            problem(f"ページID「{page.id}」が重複しています（pages[{page_ids[page.id]}] と同じ）", ("pages", i, "id"))
+            problem(
+                f"ページID「{page.id}」が重複しています（pages[{page_ids[page.id]}] と同じ）",
+                ("pages", i, "id"),
+            )
         page_ids.setdefault(page.id, i)
     entry_ids: set[str] = set()
     for i, entry in enumerate(data.kpis):
@@ -227,7 +237,10 @@ def check_references(data: BranchYear, catalog: Catalog, source: SourceMap) -> l
         if entry.page is not None and entry.page not in page_ids:
             problem(f"ページ「{entry.page}」が pages にありません", ("kpis", i, "page"))
         if entry.target == PRIOR_YEAR and entry.prior is None:
-            problem("目標が「対前年度」のときは前年度実績（prior）を書いてください", ("kpis", i, "target"))
+            problem(
+                "目標が「対前年度」のときは前年度実績（prior）を書いてください",
+                ("kpis", i, "target"),
+            )
     for message, path in check_series(data):
         problem(message, path)
     for p, page in enumerate(data.pages):
@@ -265,13 +278,28 @@ def check_series(data: BranchYear) -> list[tuple[str, tuple[str | int, ...]]]:
                 need = {"values": 0, "cumulative": 1, "ratio": 2}[row.kind]
                 if row.kind == "values":
                     if row.values is None or len(row.values) != len(block.columns):
-                        problems.append((f"values には列の数（{len(block.columns)}個）の値を書いてください", (*path, "values")))
+                        problems.append(
+                            (
+                                f"values には列の数（{len(block.columns)}個）の値を書いてください",
+                                (*path, "values"),
+                            )
+                        )
                     continue
                 of = row.of or []
                 if len(of) != need or any(i >= r for i in of):
-                    problems.append((f"of には、この行より上の行の番号を{need}個書いてください（0から数えます）", (*path, "of")))
+                    problems.append(
+                        (
+                            f"of には、この行より上の行の番号を{need}個書いてください（0から数えます）",
+                            (*path, "of"),
+                        )
+                    )
                 elif row.kind == "ratio" and any(block.rows[i].kind == "ratio" for i in of):
                     problems.append(("比の行から比は計算できません", (*path, "of")))
                 if row.values is not None and len(row.values) != len(block.columns):
-                    problems.append((f"values には列の数（{len(block.columns)}個）の値を書いてください", (*path, "values")))
+                    problems.append(
+                        (
+                            f"values には列の数（{len(block.columns)}個）の値を書いてください",
+                            (*path, "values"),
+                        )
+                    )
     return problems

@@ -50,7 +50,7 @@ def test_east_asian_font(document):
 
 
 def test_fields(document):
-    path, doc = document
+    _, doc = document
     footer = doc.sections[0].footer._element.xml
     assert "PAGE" in footer
     body = doc.element.xml

@@ -21,7 +21,9 @@ def pdf_path(built) -> Path:
 def page_text(path: Path, page: int) -> str:
     return subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -36,11 +38,13 @@ def test_pages_and_metadata(built):
 
 
 def test_only_bundled_fonts_are_embedded(built):
-    out = subprocess.run(["pdffonts", str(pdf_path(built))], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(pdf_path(built))], check=True, capture_output=True, text=True
+    ).stdout
     rows = out.splitlines()[2:]
     assert rows
     for row in rows:
-        assert "BIZ-UDP" in row, row
+        assert "BIZ-UDP" in row or "Kenpo-Symbols" in row, row
         assert re.search(r"\byes\s+yes\s+yes\b", row), f"not embedded+subset: {row}"
 
 
@@ -51,15 +55,19 @@ def test_kpi_list_rows_in_text(built):
 
 
 def test_page_column_points_at_measure_pages(built):
+    """The ページ column equals the page each measure starts on (pdftotext -f N -l N)."""
     path = pdf_path(built)
-    first = page_text(path, 1) + page_text(path, 2)
-    refs = {"【項番⑤】": None, "【項番⑩】": None, "【項番⑭】": None}
-    row_of = {"【項番⑤】": "生活習慣病予防健診受診率", "【項番⑩】": "10か月以内", "【項番⑭】": "一者応札"}
-    for key, row in row_of.items():
-        line = next(line for line in first.splitlines() if row in line)
-        refs[key] = int(re.findall(r"P(\d+)", line)[-1])
-    for key, page in refs.items():
+    lines = page_text(path, 1).splitlines()
+    rows = {
+        "【項番⑤】": "生活習慣病予防健診受診率を64.4",
+        "【項番⑨】": "被扶養者の特定保健指導の実施率を4.4",
+        "【項番⑭】": "一者応札案件の割合について",
+    }
+    for key, row in rows.items():
+        line = next(line for line in lines if row in line)
+        page = int(re.findall(r"P(\d+)", line)[-1])
         assert key in page_text(path, page), f"{key} is not on page {page}"
+        assert key not in page_text(path, page - 1), f"{key} starts before page {page}"
 
 
 def test_fetcher_refuses_outside_assets(tmp_path):
@@ -89,3 +97,18 @@ def test_template_reaching_outside_fails_the_build(tmp_path):
     html = '<html><head><link rel="stylesheet" href="file:///etc/hostname"></head><body><p>x</p></body></html>'
     with pytest.raises(UserError, match="拒否"):
         render(html, Assets(templates, fonts))
+
+
+def test_every_character_has_a_glyph_in_the_bundled_fonts(built):
+    """No □: every character the report prints exists in a bundled font."""
+    from fontTools.ttLib import TTFont
+
+    project, _ = built
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path(built)), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    covered: set[int] = set()
+    for name in ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf", "KenpoSymbols-Regular.ttf"):
+        covered |= set(TTFont(project.fonts / name).getBestCmap())
+    missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
+    assert not missing, missing

@@ -20,7 +20,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -39,8 +39,15 @@ FONT = "BIZ UDPGothic"
 BASE_SIZE = Pt(9)
 HEADER_FILL = "DDE6F0"
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
+# Wingdings bullets of the source documents (Private Use Area, as Office exports them).
+_SYMBOL = re.compile("([\uf020-\uf0ff]+)")
+SYMBOL_FONT = "Wingdings"
 
 
 def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
@@ -61,7 +68,10 @@ class _Writer:
         self.doc = docx.Document()
         self.page_numbers = page_numbers
         self.bookmark_id = 0
-        self.styles = {name: self.doc.styles[name] for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4")}
+        self.styles = {
+            name: self.doc.styles[name]
+            for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
+        }
         self._set_fonts()
         self._page_setup(self.doc.sections[0], landscape=True)
         self._footer_page_field()
@@ -72,7 +82,13 @@ class _Writer:
         for name, style in self.styles.items():
             font = style.font
             font.name = FONT
-            font.size = BASE_SIZE if name == "Normal" else Pt({"Heading 1": 13, "Heading 2": 12, "Heading 3": 10.5, "Heading 4": 10}[name])
+            font.size = (
+                BASE_SIZE
+                if name == "Normal"
+                else Pt(
+                    {"Heading 1": 13, "Heading 2": 12, "Heading 3": 10.5, "Heading 4": 10}[name]
+                )
+            )
             if name != "Normal":
                 font.color.rgb = ACCENT if name != "Heading 1" else RGBColor(0, 0, 0)
                 font.bold = True
@@ -87,7 +103,9 @@ class _Writer:
 
     def _page_setup(self, section: docx.section.Section, landscape: bool) -> None:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        section.page_width, section.page_height = (
+            (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        )
         section.left_margin = section.right_margin = Mm(14)
         section.top_margin = Mm(12)
         section.bottom_margin = Mm(14)
@@ -99,7 +117,7 @@ class _Writer:
 
     def save(self, meta: dict[str, str]) -> bytes:
         props = self.doc.core_properties
-        created = datetime.fromisoformat(meta.get("created") or "2000-01-01").replace(tzinfo=timezone.utc)
+        created = datetime.fromisoformat(meta.get("created") or "2000-01-01").replace(tzinfo=UTC)
         props.title = meta.get("title", "")
         props.author = meta.get("author", "")
         props.last_modified_by = meta.get("author", "")
@@ -191,10 +209,19 @@ class _Writer:
         if classes & {"right", "group"}:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
-    def inline(self, el: lxml_html.HtmlElement, paragraph: Paragraph, bold: bool = False, size: Pt | None = None) -> None:
+    def inline(
+        self,
+        el: lxml_html.HtmlElement,
+        paragraph: Paragraph,
+        bold: bool = False,
+        size: Pt | None = None,
+    ) -> None:
         classes = set((el.get("class") or "").split())
-        bold = bold or bool(classes & {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"})
-        if classes & {"note", "kpi-note"} or el.tag == "p" and "insert-line" in classes:
+        bold = bold or bool(
+            classes
+            & {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"}
+        )
+        if classes & {"note", "kpi-note"} or (el.tag == "p" and "insert-line" in classes):
             size = Pt(8)
         if el.text:
             self._run(paragraph, el.text, bold, size)
@@ -205,7 +232,12 @@ class _Writer:
             elif tag == "a" and "pageref" in (child.get("class") or ""):
                 anchor = (child.get("href") or "").lstrip("#")
                 page = self.page_numbers.get(anchor)
-                _field(paragraph, f"PAGEREF {bookmark_name(anchor)} \\h", str(page) if page else "?", prefix="P")
+                _field(
+                    paragraph,
+                    f"PAGEREF {bookmark_name(anchor)} \\h",
+                    str(page) if page else "?",
+                    prefix="P",
+                )
             else:
                 self.inline(child, paragraph, bold, size)
             if child.tail:
@@ -215,11 +247,16 @@ class _Writer:
         text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
         if not text.strip() and not paragraph.runs:
             return
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
-        if size is not None:
-            run.font.size = size
+        for part in _SYMBOL.split(text):
+            if not part:
+                continue
+            run = paragraph.add_run(part)
+            if bold:
+                run.bold = True
+            if size is not None:
+                run.font.size = size
+            if _SYMBOL.fullmatch(part):
+                _symbol_font(run)
 
     # --- tables and frames ---------------------------------------------------
 
@@ -250,7 +287,11 @@ class _Writer:
         paragraph.paragraph_format.line_spacing = Pt(4)
 
     def table(self, el: lxml_html.HtmlElement, target: object) -> None:
-        widths = [float(m.group(1)) for col in el.iter("col") if (m := _WIDTH.search(col.get("style") or ""))]
+        widths = [
+            float(m.group(1))
+            for col in el.iter("col")
+            if (m := _WIDTH.search(col.get("style") or ""))
+        ]
         rows: list[tuple[lxml_html.HtmlElement, bool]] = []
         for part in el:
             tag = part.tag if isinstance(part.tag, str) else ""
@@ -258,7 +299,17 @@ class _Writer:
                 rows += [(tr, tag == "thead") for tr in part.iterchildren("tr")]
             elif tag == "tr":
                 rows.append((part, False))
-        ncols = max(len(widths), *(sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _ in rows)) if rows else 0
+        ncols = (
+            max(
+                len(widths),
+                *(
+                    sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th"))
+                    for tr, _ in rows
+                ),
+            )
+            if rows
+            else 0
+        )
         if not rows or ncols == 0:
             return
         table = target.add_table(rows=len(rows), cols=ncols)
@@ -331,6 +382,16 @@ def _east_asian(rpr: OxmlElement) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:eastAsia"), "ja-JP")
+
+
+def _symbol_font(run: object) -> None:
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), SYMBOL_FONT)
 
 
 def _field(paragraph: Paragraph, instruction: str, cached: str, prefix: str = "") -> None:

@@ -75,10 +75,13 @@ class PdfResult:
 def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfResult:
     fetcher = AssetFetcher(assets)
     try:
-        document = weasyprint.HTML(string=html, base_url=assets.base_url, url_fetcher=fetcher).render(
-            pdf_variant=pdf_variant, pdf_tags=pdf_variant is not None and "ua" in pdf_variant
-        )
-        anchors = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+        document = weasyprint.HTML(
+            string=html, base_url=assets.base_url, url_fetcher=fetcher
+        ).render(pdf_variant=pdf_variant, pdf_tags=pdf_variant is not None and "ua" in pdf_variant)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages, 1):
+            for name in page.anchors:
+                anchors.setdefault(name, number)  # a section spanning pages starts on its first
         # No clock in the pipeline: the modification date is the document's own date.
         document.metadata.modified = document.metadata.created
         data = document.write_pdf(pdf_variant=pdf_variant)
@@ -88,5 +91,7 @@ def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfR
             + ", ".join(fetcher.refused)
         ) from None
     if fetcher.refused:
-        raise UserError.single("様式が読み込もうとしたファイルを拒否しました: " + ", ".join(fetcher.refused))
+        raise UserError.single(
+            "様式が読み込もうとしたファイルを拒否しました: " + ", ".join(fetcher.refused)
+        )
     return PdfResult(data, len(document.pages), anchors)
