@@ -395,23 +395,20 @@ def _symbol_font(run: object) -> None:
 
 
 def _field(paragraph: Paragraph, instruction: str, cached: str, prefix: str = "") -> None:
+    """A simple field (w:fldSimple): Word and LibreOffice update it on open or print;
+    *cached* is shown until then. The instruction lives in an attribute, so the
+    document's text stays exactly what a reader sees."""
     if prefix:
         paragraph.add_run(prefix)
-    for kind in ("begin", None, "separate", "cached", "end"):
-        run = paragraph.add_run()
-        if kind is None:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = f" {instruction} "
-            run._r.append(instr)
-        elif kind == "cached":
-            run.text = cached
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                char.set(qn("w:dirty"), "true")
-            run._r.append(char)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instruction} ")
+    field.set(qn("w:dirty"), "true")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = cached
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _repeat_header(row: object) -> None:
