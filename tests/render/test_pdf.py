@@ -112,3 +112,12 @@ def test_every_character_has_a_glyph_in_the_bundled_fonts(built):
         covered |= set(TTFont(project.fonts / name).getBestCmap())
     missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
     assert not missing, missing
+
+
+def test_no_line_starts_with_closing_punctuation(built):
+    """Kinsoku: WeasyPrint never starts a wrapped line with 。、）」."""
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path(built)), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    bad = [line for line in text.splitlines() if line[:1] in "。、）」"]
+    assert not bad, bad

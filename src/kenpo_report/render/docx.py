@@ -45,9 +45,11 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
-# Wingdings bullets of the source documents (Private Use Area, as Office exports them).
-_SYMBOL = re.compile("([\uf020-\uf0ff]+)")
-SYMBOL_FONT = "Wingdings"
+# Wingdings bullets of the source documents (Private Use Area, as Office exports
+# them) become their Unicode look-alikes: a DOCX cannot rely on the reader
+# having Wingdings (LibreOffice on Linux draws a box), while the PDF keeps the
+# original code points with glyphs from the bundled Kenpo Symbols font.
+_WINGDINGS = str.maketrans({"\uf06c": "●", "\uf0d8": "➢"})
 
 
 def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
@@ -247,16 +249,11 @@ class _Writer:
         text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
         if not text.strip() and not paragraph.runs:
             return
-        for part in _SYMBOL.split(text):
-            if not part:
-                continue
-            run = paragraph.add_run(part)
-            if bold:
-                run.bold = True
-            if size is not None:
-                run.font.size = size
-            if _SYMBOL.fullmatch(part):
-                _symbol_font(run)
+        run = paragraph.add_run(text.translate(_WINGDINGS))
+        if bold:
+            run.bold = True
+        if size is not None:
+            run.font.size = size
 
     # --- tables and frames ---------------------------------------------------
 
@@ -382,16 +379,6 @@ def _east_asian(rpr: OxmlElement) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:eastAsia"), "ja-JP")
-
-
-def _symbol_font(run: object) -> None:
-    rpr = run._r.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), SYMBOL_FONT)
 
 
 def _field(paragraph: Paragraph, instruction: str, cached: str, prefix: str = "") -> None:
