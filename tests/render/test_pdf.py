@@ -119,5 +119,5 @@ def test_no_line_starts_with_closing_punctuation(built):
     text = subprocess.run(
         ["pdftotext", str(pdf_path(built)), "-"], check=True, capture_output=True, text=True
     ).stdout
-    bad = [line for line in text.splitlines() if line[:1] in "。、）」"]
+    bad = [line for line in text.splitlines() if line and line[0] in "。、）」"]
     assert not bad, bad
