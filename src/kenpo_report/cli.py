@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import __version__, pipeline
 from .errors import Problem, Severity, UsageError, UserError
 from .project import Project, check_branch, check_year
@@ -37,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = sub.add_parser("build", help="PDFとDOCXを作る")
-    build.add_argument("branch", help="支部（例: iwate）")
-    build.add_argument("year", help="年度（西暦、例: 2024）")
+    build.add_argument("branch", nargs="?", help="支部（例: iwate）")
+    build.add_argument("year", nargs="?", help="年度（西暦、例: 2024）")
+    build.add_argument("--all", action="store_true", help="plans/ のすべての支部・年度を作る")
     build.add_argument("--format", default="pdf,docx", help="出力形式（pdf,docx）")
     build.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     build.add_argument(
@@ -80,19 +83,51 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    branch, year = check_branch(args.branch), check_year(args.year)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in pipeline.FORMATS]
     if unknown or not formats:
         raise UsageError(
             f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）"
         )
+    if args.all:
+        if args.branch or args.year:
+            raise UsageError("--all と支部・年度は同時に指定できません")
+        return _build_all(project, formats, args)
+    if not (args.branch and args.year):
+        raise UsageError(
+            "支部と年度を指定してください（例: kenpo-report build iwate 2024）。すべてなら --all"
+        )
+    branch, year = check_branch(args.branch), check_year(args.year)
     result = pipeline.build(
         project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant
     )
     _print(result.warnings)
     for path in result.written:
         print(f"作成しました: {project.relative(path)}")
+    return 0
+
+
+def _build_all(project: Project, formats: tuple[str, ...], args: argparse.Namespace) -> int:
+    """Every branch-year, each all-or-nothing; one failure does not stop the others."""
+    targets = project.branch_years()
+    failed: list[str] = []
+    for branch, year in tqdm(targets, desc="作成中", unit="件", file=sys.stderr, disable=None):
+        try:
+            result = pipeline.build(
+                project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant
+            )
+        except UserError as exc:
+            _print(exc.problems)
+            failed.append(f"{branch} {year}")
+            continue
+        _print(result.warnings)
+        for path in result.written:
+            tqdm.write(f"作成しました: {project.relative(path)}", file=sys.stdout)
+    if failed:
+        print(
+            f"作成できなかった支部・年度（{len(failed)}件）: {', '.join(failed)}", file=sys.stderr
+        )
+        return 1
     return 0
 
 

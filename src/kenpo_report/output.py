@@ -19,6 +19,8 @@ from pathlib import Path
 import docx
 import pikepdf
 
+from .errors import UserError
+
 
 class OutputCheckError(Exception):
     """A produced file failed its check (an internal error: a bug or a broken disk)."""
@@ -53,13 +55,31 @@ CHECKS = {".pdf": check_pdf, ".docx": check_docx}
 
 
 def write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write *files* (name -> bytes) into *folder*, all or nothing."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write *files* (name -> bytes) into *folder*, all or nothing.
+
+    Every file is checked before any is renamed into place. A disk error
+    (full disk, file-size limit) becomes a user error naming the folder; the
+    previous outputs stay as they were and no temporary file is left.
+    """
+    for name, data in files.items():
+        CHECKS[Path(name).suffix](data)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # A build killed mid-write leaves its staging folder: sweep it now.
+        for stale in folder.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return _stage_and_rename(folder, files)
+    except OSError as exc:
+        raise UserError.single(
+            f"出力を書き込めませんでした（{exc.strerror or exc}）: {folder}"
+        ) from None
+
+
+def _stage_and_rename(folder: Path, files: dict[str, bytes]) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
     try:
         staged = []
         for name, data in files.items():
-            CHECKS[Path(name).suffix](data)
             path = staging / name
             with open(path, "wb") as handle:
                 handle.write(data)

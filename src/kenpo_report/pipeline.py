@@ -14,7 +14,7 @@ from .output import write_all
 from .project import Project
 from .render import docx as docx_render
 from .render import pdf as pdf_render
-from .report import Report, build_report
+from .report import Report, build_report, image_url
 from .validate import Plan, load_plan
 
 FORMATS = ("pdf", "docx")
@@ -48,7 +48,8 @@ def build(
     plan = load_plan(project, branch, year)  # load + validate
     result = BuildResult()
     files: dict[str, bytes] = {}
-    assets = pdf_render.Assets(project.templates, project.fonts)
+    images = {image_url(content): content for content in plan.images.values()}
+    assets = pdf_render.Assets(project.templates, project.fonts, images)
     for document in plan.data.documents:
         report = build_report(plan, document)  # compute
         result.warnings += _warnings(plan, report)

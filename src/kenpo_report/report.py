@@ -8,6 +8,7 @@ are reduced to one grid shape the templates draw. No I/O, no formatting.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from .schema import (
     CellSpec,
     Comparison,
     DocumentSettings,
+    Image,
     KpiBox,
     KpiDefinition,
     KpiEntry,
@@ -135,6 +137,14 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
         pages=pages,
         findings=findings,
     )
+
+
+IMAGE_SCHEME = "kenpo-image"
+
+
+def image_url(content: bytes) -> str:
+    """The renderers' name for a checked image: a content hash, never a path from YAML."""
+    return f"{IMAGE_SCHEME}:{hashlib.sha256(content).hexdigest()}"
 
 
 def _anchor(page_id: str | None, index: int) -> str:
@@ -272,6 +282,13 @@ def _block(
         return _comparison(block, kpis[block.kpi], plan)
     if isinstance(block, KpiBox):
         return _kpi_box(block, kpis, plan)
+    if isinstance(block, Image):
+        return {
+            "type": "image",
+            "url": image_url(plan.images[block.src]),
+            "caption": block.caption,
+            "width": block.width,
+        }
     if block.type == "formula" and block.kpi is not None:
         formula = plan.catalog.kpis[kpis[block.kpi].entry.kpi].formula
         numerator = block.numerator or (formula.numerator if formula else "")

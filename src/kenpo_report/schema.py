@@ -77,6 +77,21 @@ def _to_flag(value: Any) -> bool:
     return value == "true"
 
 
+_IMAGE_PATH = re.compile(
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.(png|jpe?g)", re.I
+)
+
+
+def _to_image_path(value: Any) -> str:
+    text = _to_text(value)
+    if not _IMAGE_PATH.fullmatch(text) or ".." in text.split("/"):
+        raise ValueError(
+            f"「{value}」: 画像は plans/<支部>/ からの相対パスで、半角英数字の .png / .jpg ファイルを書いてください"
+            "（/ や .. で始まる書き方はできません。例: images/poster.png）"
+        )
+    return text
+
+
 def _to_text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("文字列を書いてください")
@@ -453,8 +468,20 @@ class Insert(Model):
     lines: list[str] = Field(description="資料の文面（1行ずつ）", min_length=1)
 
 
+class Image(Model):
+    """画像（PNG・JPEG）。ファイルは plans/<支部>/ の中に置きます。"""
+
+    type: Literal["image"]
+    src: Annotated[str, BeforeValidator(_to_image_path)] = Field(
+        description="画像ファイル（plans/<支部>/ からの相対パス。例: images/poster.png）"
+    )
+    caption: Text | None = Field(None, description="画像の説明")
+    width: Number = Field(Decimal(60), description="幅（本文の幅に対する％）", ge=5, le=100)
+
+
 Block = Annotated[
-    Heading
+    Image
+    | Heading
     | Paragraph
     | Bullets
     | Box

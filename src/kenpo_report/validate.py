@@ -6,7 +6,7 @@ file:line:column and field path, in Japanese.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ class Plan:
     data: BranchYear
     source: SourceMap
     previous: BranchYear | None = None
+    images: dict[str, bytes] = field(default_factory=dict)  # src -> bytes, checked
 
 
 def load_plan(project: Project, branch: str, year: int) -> Plan:
@@ -48,12 +49,53 @@ def load_plan(project: Project, branch: str, year: int) -> Plan:
             previous, _ = _load_year(project, branch, year - 1, [])
         except UserError:
             previous = None
+    images: dict[str, bytes] = {}
     if catalog is not None and data is not None:
         problems += check_references(data, catalog, source)
+        problems += read_images(data, project.plans / branch, source, images)
     if problems:
         raise UserError(problems)
     assert catalog is not None and branch_model is not None and data is not None
-    return Plan(branch, year, catalog, branch_model, data, source, previous)
+    return Plan(branch, year, catalog, branch_model, data, source, previous, images)
+
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def read_images(
+    data: BranchYear, folder: Path, source: SourceMap, images: dict[str, bytes]
+) -> list[Problem]:
+    """Read every image a plan names, refusing paths that leave the branch folder.
+
+    The schema already refuses absolute paths and ``..``; here the real path
+    (symlinks resolved) must still lie inside plans/<branch>/.
+    """
+    problems: list[Problem] = []
+    root = folder.resolve()
+    for p, page in enumerate(data.pages):
+        for b, block in enumerate(page.blocks):
+            if block.type != "image":
+                continue
+            path = ("pages", p, "blocks", b, "src")
+            candidate = folder / block.src
+            resolved = candidate.resolve()
+            if not resolved.is_relative_to(root):
+                message = f"画像「{block.src}」は支部のフォルダ（{folder.name}/）の外を指しています"
+            elif not resolved.is_file():
+                message = f"画像「{block.src}」がありません"
+            elif resolved.stat().st_size > MAX_IMAGE_BYTES:
+                message = (
+                    f"画像「{block.src}」が大きすぎます（上限 {MAX_IMAGE_BYTES // 1024 // 1024}MB）"
+                )
+            else:
+                content = resolved.read_bytes()
+                if content.startswith(_IMAGE_MAGIC):
+                    images[block.src] = content
+                    continue
+                message = f"画像「{block.src}」はPNGでもJPEGでもありません"
+            problems.append(Problem(message, source.get(path), format_path(path)))
+    return problems
 
 
 def _load_model(

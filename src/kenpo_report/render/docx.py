@@ -55,7 +55,7 @@ _WINGDINGS = str.maketrans({"\uf06c": "●", "\uf0d8": "➢"})
 def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
     """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results."""
     tree = lxml_html.document_fromstring(html)
-    writer = _Writer(page_numbers or {})
+    writer = _Writer(page_numbers or {}, assets.images)
     writer.write(tree)
     return writer.save(_metadata(tree))
 
@@ -66,9 +66,10 @@ def bookmark_name(anchor: str) -> str:
 
 
 class _Writer:
-    def __init__(self, page_numbers: Mapping[str, int]) -> None:
+    def __init__(self, page_numbers: Mapping[str, int], images: Mapping[str, bytes]) -> None:
         self.doc = docx.Document()
         self.page_numbers = page_numbers
+        self.images = images
         self.bookmark_id = 0
         self.styles = {
             name: self.doc.styles[name]
@@ -167,11 +168,30 @@ class _Writer:
                 self.inline(li, paragraph)
         elif tag == "table":
             self.table(el, target)
+        elif tag == "div" and "image" in classes:
+            self.image(el, target)
         elif tag == "div" and classes & {"box", "insert"}:
             self.framed(el, target, classes)
         elif tag == "div":
             for child in el:
                 self.element(child, container)
+
+    def image(self, el: lxml_html.HtmlElement, target: object) -> None:
+        for img in el.iter("img"):
+            content = self.images.get(img.get("src") or "")
+            if content is None:  # the PDF renderer has already refused it
+                continue
+            match = _WIDTH.search(img.get("style") or "")
+            share = float(match.group(1)) / 100 if match else 0.6
+            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run().add_picture(
+                io.BytesIO(content), width=int(self._usable_width() * share)
+            )
+        for p in el.iter("p"):
+            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.inline(p, paragraph)
 
     def section(self, el: lxml_html.HtmlElement) -> None:
         body = self.doc.element.body

@@ -6,6 +6,7 @@ Same signature as :mod:`kenpo_report.render.docx`: ``render(html, assets) -> byt
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,6 +23,8 @@ class Assets:
 
     templates: Path
     fonts: Path
+    # Checked images of the plan, by their content-hash URL (see report.image_url).
+    images: Mapping[str, bytes] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def roots(self) -> tuple[Path, ...]:
@@ -46,6 +49,10 @@ class AssetFetcher(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url in self.assets.images:
+            content = self.assets.images[url]
+            mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+            return URLFetcherResponse(url, content, {"Content-Type": mime})
         path = self._allowed_path(url)
         if path is None:
             self.refused.append(url)
