@@ -338,6 +338,10 @@ class _Writer:
             widths = [100 / ncols] * ncols
         self._set_width(table, [total * w / sum(widths) for w in widths])
         occupied: set[tuple[int, int]] = set()
+        # table.cell(r, c) rebuilds the whole grid on every call (quadratic on long
+        # tables); take the grid once. Spans never overlap, so a cell taken here is
+        # never one an earlier merge removed.
+        cells = table._cells
         for r, (tr, is_header) in enumerate(rows):
             if is_header:
                 _repeat_header(table.rows[r])
@@ -354,9 +358,9 @@ class _Writer:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         occupied.add((r + dr, c + dc))
-                cell = table.cell(r, c)
+                cell = cells[r * ncols + c]
                 if colspan > 1 or rowspan > 1:
-                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                    cell = cell.merge(cells[(r + rowspan - 1) * ncols + c + colspan - 1])
                 self._cell(cell, td)
                 c += colspan
         self._spacer(target)
@@ -383,8 +387,10 @@ class _Writer:
         # LibreOffice reads the grid (gridCol), Word the cells: set both.
         for column, width in zip(table.columns, widths, strict=False):
             column.width = int(width)
-            for cell in column.cells:
-                cell.width = int(width)
+        # Called before any merge, so the grid is regular: one pass over it.
+        ncols = len(widths)
+        for index, cell in enumerate(table._cells):
+            cell.width = int(widths[index % ncols])
 
 
 def _east_asian(rpr: OxmlElement) -> None:

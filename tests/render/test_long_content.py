@@ -1,0 +1,51 @@
+"""Long content splits across pages without loss, in linear time."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import docx
+
+from conftest import ROOT
+from kenpo_report.pipeline import build
+from kenpo_report.project import Project
+
+ROWS = 2000
+
+
+def test_2000_row_table_keeps_every_cell_and_repeats_its_header(tmp_path):
+    for name in ("templates", "fonts"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "plans" / "catalog").mkdir(parents=True)
+    shutil.copy(ROOT / "plans" / "catalog" / "2024.yaml", tmp_path / "plans" / "catalog")
+    (tmp_path / "plans" / "x" / "2024").mkdir(parents=True)
+    (tmp_path / "plans" / "x" / "branch.yaml").write_text(
+        "name: 試験支部\nshort_name: 試験\n", encoding="utf-8"
+    )
+    rows = "\n".join(
+        f'          - ["行{i:04d}", "値{i:04d}-A", {{number: "{i}"}}]' for i in range(ROWS)
+    )
+    (tmp_path / "plans" / "x" / "2024" / "00.yaml").write_text(
+        "documents:\n  - {id: results, kind: results, style: iwate, title: 長い表, date: 2025-07-31}\n"
+        "pages:\n  - title: 長い表\n    blocks:\n      - type: table\n"
+        '        widths: ["30", "40", "30"]\n        header:\n          - [項目, 内容, 数値]\n'
+        f"        rows:\n{rows}\n",
+        encoding="utf-8",
+    )
+    project = Project.at(tmp_path)
+    result = build(project, "x", 2024)
+    pdf = project.output_dir("x", 2024) / "results.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    for i in range(ROWS):
+        assert f"行{i:04d}" in text
+        assert f"値{i:04d}-A" in text
+    pages = result.pages["results"]
+    assert pages > 30
+    assert text.count("項目") >= pages - 1, "the header row repeats on every page of the table"
+    document = docx.Document(str(project.output_dir("x", 2024) / "results.docx"))
+    table = document.tables[-1]
+    assert len(table.rows) == ROWS + 1
+    assert table.rows[0]._tr.trPr is not None
