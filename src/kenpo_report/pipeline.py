@@ -74,6 +74,7 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
         "report": report,
         "categories": plan.catalog.categories,
         "spans": templating.spans,
+        "runs": templating.runs,
     }
     return templating.render(project.templates, report.document.style, context)
 

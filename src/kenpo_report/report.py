@@ -20,6 +20,7 @@ from .schema import (
     PRIOR_YEAR,
     Calendar,
     CellSpec,
+    Columns,
     Comparison,
     DocumentSettings,
     Image,
@@ -73,6 +74,7 @@ class KpiResult:
     prior_diff: Quantity | None
     counts: dict[str, Quantity]
     anchor: str | None
+    next: KpiResult | None = None  # the same KPI in the following year's plan
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
     findings: list[Finding] = []
     anchors = {page.id: _anchor(page.id, i) for i, page in enumerate(plan.data.pages)}
     previous = _previous_actuals(plan)
+    following = _following_year(plan)
     kpis = [
-        _kpi_result(plan, entry, i, anchors, previous, findings)
+        _kpi_result(plan, entry, i, anchors, previous, findings, following)
         for i, entry in enumerate(plan.data.kpis)
     ]
     by_id = {k.entry.kpi: k for k in kpis}
@@ -184,6 +187,7 @@ def _kpi_result(
     anchors: dict[str | None, str],
     previous: dict[str, Decimal | Ratio],
     findings: list[Finding],
+    following: dict[str, KpiResult] | None = None,
 ) -> KpiResult:
     definition = plan.catalog.kpis[entry.kpi]
     path: C.Path_ = ("kpis", index)
@@ -245,7 +249,20 @@ def _kpi_result(
         prior_diff=prior_diff,
         counts=counts,
         anchor=anchors.get(entry.page) if entry.page else None,
+        next=(following or {}).get(entry.successor or entry.kpi),
     )
+
+
+def _following_year(plan: Plan) -> dict[str, KpiResult]:
+    """次年度KPI: the following year's KPIs, its 対前年度 targets resolved from this year."""
+    nxt = plan.next
+    if nxt is None:
+        return {}
+    previous = _previous_actuals(nxt)
+    return {
+        entry.kpi: _kpi_result(nxt, entry, i, {}, previous, [])
+        for i, entry in enumerate(nxt.data.kpis)
+    }
 
 
 def _diff(a: Quantity | None, b: Quantity | None) -> Quantity | None:
@@ -255,6 +272,18 @@ def _diff(a: Quantity | None, b: Quantity | None) -> Quantity | None:
 
 
 def kpi_field(result: KpiResult, name: str) -> Content:
+    if name == "statement":
+        return result.statement
+    if name == "achieved":
+        return "－" if result.achieved is None else ("達成" if result.achieved else "未達成")
+    if name == "mark":
+        return "－" if result.achieved is None else ("〇" if result.achieved else "×")
+    if name == "group":
+        return result.entry.group or ""
+    if name in ("next_target", "next_statement"):
+        if result.next is None:
+            return "－"
+        return result.next.target_text if name == "next_target" else result.next.statement
     if name == "rank":
         return f"{result.entry.rank}位" if result.entry.rank else "－"
     if name == "prior_rank":
@@ -282,6 +311,19 @@ def _block(
         return _comparison(block, kpis[block.kpi], plan)
     if isinstance(block, KpiBox):
         return _kpi_box(block, kpis, plan)
+    if isinstance(block, Columns):
+        widths = block.widths or [Decimal(100) / len(block.columns)] * len(block.columns)
+        columns = [
+            {
+                "title": column.title,
+                "blocks": [
+                    _block(inner, (*path, "columns", c, "blocks", b), kpis, plan, findings)
+                    for b, inner in enumerate(column.blocks)
+                ],
+            }
+            for c, column in enumerate(block.columns)
+        ]
+        return {"type": "columns", "widths": widths, "columns": columns}
     if isinstance(block, Image):
         return {
             "type": "image",

@@ -200,6 +200,10 @@ class KpiEntry(Model):
 
     kpi: Slug = Field(description="KPIカタログのID")
     number: Text = Field(description="項番（例: ⑤）")
+    group: Text | None = Field(None, description="担当グループ（例: 業務、企画\n総務）")
+    successor: Slug | None = Field(
+        None, description="次年度のKPIカタログでのID（名称や向きが変わったKPI。省略すると同じID）"
+    )
     item: Text = Field(
         description="KPI一覧の「項目」欄（例: 特定健診受診率・事業者健診データ取得率の向上）"
     )
@@ -211,6 +215,9 @@ class KpiEntry(Model):
     notes: list[Text] = Field(default_factory=list, description="※の注記")
     target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
     target_label: Text | None = Field(None, description="目標欄の表示を変えるとき（例: 100%）")
+    prior_label: Text | None = Field(
+        None, description="前年度実績欄の表示を変えるとき（例: 0.425%\n※基金0.241％）"
+    )
     actual: Figure | None = Field(None, description="実績（数値、または numerator/denominator）")
     prior: Figure | None = Field(None, description="前年度実績")
     national: Figure | None = Field(None, description="全国の実績")
@@ -234,6 +241,12 @@ class CellSpec(Model):
         Literal[
             "actual",
             "target",
+            "statement",
+            "achieved",
+            "mark",
+            "group",
+            "next_target",
+            "next_statement",
             "prior",
             "national",
             "national_prior",
@@ -479,8 +492,22 @@ class Image(Model):
     width: Number = Field(Decimal(60), description="幅（本文の幅に対する％）", ge=5, le=100)
 
 
+class Column(Model):
+    title: Text | None = Field(None, description="列の見出し（例: ■令和6年度の主な取組み）")
+    blocks: list[Block] = Field(default_factory=list, description="列の中身（上から順に）")
+
+
+class Columns(Model):
+    """横に並べた列（例: 左に今年度の取組み、右に次年度の計画）。"""
+
+    type: Literal["columns"]
+    widths: list[Number] | None = Field(None, description="各列の幅（％）。省略すると等分")
+    columns: list[Column] = Field(description="列（左から順に）", min_length=2, max_length=4)
+
+
 Block = Annotated[
     Image
+    | Columns
     | Heading
     | Paragraph
     | Bullets
@@ -516,6 +543,10 @@ class DocumentSettings(Model):
     title: Text = Field(description="文書の題名（PDFの文書情報）")
     kpi_list_title: Text | None = Field(None, description="KPI一覧の題名")
     kpi_list_legend: list[Text] = Field(default_factory=list, description="KPI一覧の下の凡例")
+    kpi_list_notes: dict[Slug, list[Text]] = Field(
+        default_factory=dict, description="KPI一覧の区分ごとの表の下の注記（キーは区分のID）"
+    )
+    header: Text | None = Field(None, description="各ページの上に付ける見出し（例: 令和6年度事業実施状況について）")
     date: Date = Field(description="作成日（PDFの作成日時。出力を毎回同じにするため）")
 
 
@@ -523,6 +554,13 @@ class BranchYear(Model):
     """支部・年度のデータ（plans/<支部>/<年度>/*.yaml を合わせたもの）。"""
 
     schema_: str | None = Field(None, alias="$schema", description="エディタ用のスキーマ（任意）")
-    documents: list[DocumentSettings] = Field(description="この年度に作る文書", min_length=1)
+    documents: list[DocumentSettings] = Field(
+        default_factory=list, description="この年度に作る文書（計画だけの年度なら省略）"
+    )
     kpis: list[KpiEntry] = Field(default_factory=list, description="KPI一覧の行（表示順）")
     pages: list[Page] = Field(default_factory=list, description="報告書のページ（表示順）")
+
+
+Column.model_rebuild()
+Columns.model_rebuild()
+Page.model_rebuild()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -28,6 +29,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["fig"] = formatting.figure
     env.filters["number"] = formatting.number
     env.filters["fiscal_year"] = formatting.fiscal_year
+    env.filters["fiscal_year_before"] = lambda year: formatting.fiscal_year(year - 1)
     env.tests["quantity"] = lambda value: isinstance(value, Quantity)
     return env
 
@@ -57,4 +59,16 @@ def spans(values: list[object]) -> list[int]:
         if i == len(values) or values[i] != values[start]:
             out[start] = i - start
             start = i
+    return out
+
+
+def runs(items: list[Any], attribute: str) -> list[tuple[object, list[Any]]]:
+    """Consecutive items grouped by an attribute, in their order (Jinja's groupby sorts)."""
+    out: list[tuple[object, list[Any]]] = []
+    for item in items:
+        key = getattr(item, attribute)
+        if out and out[-1][0] == key:
+            out[-1][1].append(item)
+        else:
+            out.append((key, [item]))
     return out

@@ -6,6 +6,7 @@ file:line:column and field path, in Japanese.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +33,24 @@ class Plan:
     source: SourceMap
     previous: BranchYear | None = None
     images: dict[str, bytes] = field(default_factory=dict)  # src -> bytes, checked
+    next: Plan | None = None  # the following year's KPIs (次年度KPI), when planned
+
+
+def iter_blocks(data: BranchYear) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every block of every page, columns included, with its path in the data."""
+
+    def walk(
+        blocks: list[Any], base: tuple[str | int, ...]
+    ) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+        for b, block in enumerate(blocks):
+            path = (*base, "blocks", b)
+            yield path, block
+            if block.type == "columns":
+                for c, column in enumerate(block.columns):
+                    yield from walk(column.blocks, (*path, "columns", c))
+
+    for p, page in enumerate(data.pages):
+        yield from walk(page.blocks, ("pages", p))
 
 
 def load_plan(project: Project, branch: str, year: int) -> Plan:
@@ -42,21 +61,33 @@ def load_plan(project: Project, branch: str, year: int) -> Plan:
         project, project.branch_file(branch), Branch, problems, "支部ファイル"
     )
     data, source = _load_year(project, branch, year, problems)
-    previous = None
-    if project.year_files(branch, year - 1):
-        # The previous year only resolves 対前年度 targets; its own problems are its own.
-        try:
-            previous, _ = _load_year(project, branch, year - 1, [])
-        except UserError:
-            previous = None
+    # Neighbouring years: the previous one resolves 対前年度 targets, the next one
+    # gives 次年度KPI. Their own problems are reported when they are checked.
+    previous = _quiet_year(project, branch, year - 1)
     images: dict[str, bytes] = {}
     if catalog is not None and data is not None:
-        problems += check_references(data, catalog, source)
+        problems += check_references(data, catalog, source, previous)
         problems += read_images(data, project.plans / branch, source, images)
     if problems:
         raise UserError(problems)
     assert catalog is not None and branch_model is not None and data is not None
-    return Plan(branch, year, catalog, branch_model, data, source, previous, images)
+    following = None
+    next_data = _quiet_year(project, branch, year + 1)
+    next_catalog = _load_model(project, project.catalog_file(year + 1), Catalog, [], "KPIカタログ")
+    if (
+        next_data is not None
+        and next_catalog is not None
+        and not check_references(next_data, next_catalog, SourceMap(), data)
+    ):
+        following = Plan(branch, year + 1, next_catalog, branch_model, next_data, SourceMap(), data)
+    return Plan(branch, year, catalog, branch_model, data, source, previous, images, following)
+
+
+def _quiet_year(project: Project, branch: str, year: int) -> BranchYear | None:
+    if not project.year_files(branch, year):
+        return None
+    data, _ = _load_year(project, branch, year, [])
+    return data
 
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -73,28 +104,27 @@ def read_images(
     """
     problems: list[Problem] = []
     root = folder.resolve()
-    for p, page in enumerate(data.pages):
-        for b, block in enumerate(page.blocks):
-            if block.type != "image":
+    for block_path, block in iter_blocks(data):
+        if block.type != "image":
+            continue
+        path = (*block_path, "src")
+        candidate = folder / block.src
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(root):
+            message = f"画像「{block.src}」は支部のフォルダ（{folder.name}/）の外を指しています"
+        elif not resolved.is_file():
+            message = f"画像「{block.src}」がありません"
+        elif resolved.stat().st_size > MAX_IMAGE_BYTES:
+            message = (
+                f"画像「{block.src}」が大きすぎます（上限 {MAX_IMAGE_BYTES // 1024 // 1024}MB）"
+            )
+        else:
+            content = resolved.read_bytes()
+            if content.startswith(_IMAGE_MAGIC):
+                images[block.src] = content
                 continue
-            path = ("pages", p, "blocks", b, "src")
-            candidate = folder / block.src
-            resolved = candidate.resolve()
-            if not resolved.is_relative_to(root):
-                message = f"画像「{block.src}」は支部のフォルダ（{folder.name}/）の外を指しています"
-            elif not resolved.is_file():
-                message = f"画像「{block.src}」がありません"
-            elif resolved.stat().st_size > MAX_IMAGE_BYTES:
-                message = (
-                    f"画像「{block.src}」が大きすぎます（上限 {MAX_IMAGE_BYTES // 1024 // 1024}MB）"
-                )
-            else:
-                content = resolved.read_bytes()
-                if content.startswith(_IMAGE_MAGIC):
-                    images[block.src] = content
-                    continue
-                message = f"画像「{block.src}」はPNGでもJPEGでもありません"
-            problems.append(Problem(message, source.get(path), format_path(path)))
+            message = f"画像「{block.src}」はPNGでもJPEGでもありません"
+        problems.append(Problem(message, source.get(path), format_path(path)))
     return problems
 
 
@@ -252,13 +282,16 @@ def _is_tag(part: str) -> bool:
     return "[" in part or part in ("number", "ratio", "text", "spec", "str", "decimal")
 
 
-def check_references(data: BranchYear, catalog: Catalog, source: SourceMap) -> list[Problem]:
+def check_references(
+    data: BranchYear, catalog: Catalog, source: SourceMap, previous: BranchYear | None = None
+) -> list[Problem]:
     """Cross-references the schema alone cannot see: KPI ids, page ids."""
     problems: list[Problem] = []
 
     def problem(message: str, path: tuple[str | int, ...]) -> None:
         problems.append(Problem(message, source.get(path), format_path(path)))
 
+    last_year = {e.kpi for e in previous.kpis if e.actual is not None} if previous else set()
     page_ids: dict[str, int] = {}
     for i, page in enumerate(data.pages):
         if page.id is None:
@@ -278,18 +311,17 @@ def check_references(data: BranchYear, catalog: Catalog, source: SourceMap) -> l
         entry_ids.add(entry.kpi)
         if entry.page is not None and entry.page not in page_ids:
             problem(f"ページ「{entry.page}」が pages にありません", ("kpis", i, "page"))
-        if entry.target == PRIOR_YEAR and entry.prior is None:
+        if entry.target == PRIOR_YEAR and entry.prior is None and entry.kpi not in last_year:
             problem(
                 "目標が「対前年度」のときは前年度実績（prior）を書いてください",
                 ("kpis", i, "target"),
             )
     for message, path in check_series(data):
         problem(message, path)
-    for p, page in enumerate(data.pages):
-        for b, block in enumerate(page.blocks):
-            for path, kpi_id in _kpi_refs(block, ("pages", p, "blocks", b)):
-                if kpi_id not in entry_ids:
-                    problem(f"KPI「{kpi_id}」がこの年度の kpis にありません", path)
+    for block_path, block in iter_blocks(data):
+        for path, kpi_id in _kpi_refs(block, block_path):
+            if kpi_id not in entry_ids:
+                problem(f"KPI「{kpi_id}」がこの年度の kpis にありません", path)
     return problems
 
 
@@ -311,37 +343,36 @@ def _kpi_refs(block: Any, base: tuple[str | int, ...]) -> list[tuple[tuple[str |
 def check_series(data: BranchYear) -> list[tuple[str, tuple[str | int, ...]]]:
     """Structural rules of series tables the schema cannot express."""
     problems: list[tuple[str, tuple[str | int, ...]]] = []
-    for p, page in enumerate(data.pages):
-        for b, block in enumerate(page.blocks):
-            if not isinstance(block, Series):
-                continue
-            for r, row in enumerate(block.rows):
-                path = ("pages", p, "blocks", b, "rows", r)
-                need = {"values": 0, "cumulative": 1, "ratio": 2}[row.kind]
-                if row.kind == "values":
-                    if row.values is None or len(row.values) != len(block.columns):
-                        problems.append(
-                            (
-                                f"values には列の数（{len(block.columns)}個）の値を書いてください",
-                                (*path, "values"),
-                            )
-                        )
-                    continue
-                of = row.of or []
-                if len(of) != need or any(i >= r for i in of):
-                    problems.append(
-                        (
-                            f"of には、この行より上の行の番号を{need}個書いてください（0から数えます）",
-                            (*path, "of"),
-                        )
-                    )
-                elif row.kind == "ratio" and any(block.rows[i].kind == "ratio" for i in of):
-                    problems.append(("比の行から比は計算できません", (*path, "of")))
-                if row.values is not None and len(row.values) != len(block.columns):
+    for block_path, block in iter_blocks(data):
+        if not isinstance(block, Series):
+            continue
+        for r, row in enumerate(block.rows):
+            path = (*block_path, "rows", r)
+            need = {"values": 0, "cumulative": 1, "ratio": 2}[row.kind]
+            if row.kind == "values":
+                if row.values is None or len(row.values) != len(block.columns):
                     problems.append(
                         (
                             f"values には列の数（{len(block.columns)}個）の値を書いてください",
                             (*path, "values"),
                         )
                     )
+                continue
+            of = row.of or []
+            if len(of) != need or any(i >= r for i in of):
+                problems.append(
+                    (
+                        f"of には、この行より上の行の番号を{need}個書いてください（0から数えます）",
+                        (*path, "of"),
+                    )
+                )
+            elif row.kind == "ratio" and any(block.rows[i].kind == "ratio" for i in of):
+                problems.append(("比の行から比は計算できません", (*path, "of")))
+            if row.values is not None and len(row.values) != len(block.columns):
+                problems.append(
+                    (
+                        f"values には列の数（{len(block.columns)}個）の値を書いてください",
+                        (*path, "values"),
+                    )
+                )
     return problems

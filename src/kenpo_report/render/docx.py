@@ -39,6 +39,7 @@ FONT = "BIZ UDPGothic"
 BASE_SIZE = Pt(9)
 HEADER_FILL = "DDE6F0"
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+_BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -367,6 +368,15 @@ class _Writer:
 
     def _cell(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
         classes = set((td.get("class") or "").split())
+        if any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in td):
+            # A layout column (columns block): its blocks go into the cell as they are.
+            for child in td:
+                self.element(child, cell)
+            first = cell.paragraphs[0]
+            if not first.text and len(cell.paragraphs) > 1:
+                first._p.getparent().remove(first._p)
+            cell.vertical_alignment = 0  # top
+            return
         paragraph = cell.paragraphs[0]
         align = "left" if "left" in classes or "formula-title" in classes else "center"
         paragraph.alignment = _ALIGN[align]
