@@ -2,12 +2,10 @@
 broken files, a full disk, a killed build, --all with a broken branch, reproducibility
 and the validity of every produced file.
 
-A full build costs 6-10 s. To keep this module near a minute, the successful builds
-whose inputs are fixed up front (payloads, a real PNG, a second identical build, the
-PDF/A and PDF/UA variants, --all) run as child processes of the real CLI, one at a
-time, beside the tests that run in this process (see ``background``). The "first
-build" of the crash tests is a copy of the session-built iwate 2024 outputs: builds
-are byte-reproducible across project folders (test_two_builds_are_byte_identical).
+A full build costs 6-10 s, so builds are shared where the tests allow: the payload
+tests and the real-PNG test read one build (``hostile``), and the "first build" of
+the crash tests is a copy of the session-built iwate 2024 outputs (builds are
+byte-reproducible across project folders, see test_two_builds_are_byte_identical).
 """
 
 from __future__ import annotations
@@ -27,8 +25,7 @@ import threading
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -49,22 +46,21 @@ LINK_PAYLOAD = "<link rel=attachment href=file:///proc/self/environ>"
 SECRET = "s3cr3t-value-123"
 # The child runs the real CLI entry point, exactly as the `kenpo-report` script does.
 CLI = [sys.executable, "-c", "import sys; from kenpo_report.cli import main; sys.exit(main())"]
-# The same, with a file-size limit set just before the outputs are written (a disk
-# that fills up after rendering); argv[1] is the limit in bytes.
-CLI_LIMITED_WRITE = [
-    sys.executable,
-    "-c",
+# write_all in a child process whose file-size limit is set just before writing (a
+# disk that fills up after rendering); argv: folder, new PDF, limit in bytes.
+WRITE_LIMITED = (
     "import resource, sys\n"
-    "from kenpo_report import pipeline\n"
-    "from kenpo_report.cli import main\n"
-    "limit = int(sys.argv.pop(1))\n"
-    "write_all = pipeline.write_all\n"
-    "def limited(folder, files):\n"
-    "    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
-    "    return write_all(folder, files)\n"
-    "pipeline.write_all = limited\n"
-    "sys.exit(main())\n",
-]
+    "from pathlib import Path\n"
+    "from kenpo_report.errors import UserError\n"
+    "from kenpo_report.output import write_all\n"
+    "folder, new, limit = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes(), int(sys.argv[3])\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
+    "try:\n"
+    "    write_all(folder, {'results.pdf': new})\n"
+    "except UserError as exc:\n"
+    "    print(exc, file=sys.stderr)\n"
+    "    sys.exit(1)\n"
+)
 POSITION = re.compile(r"plans/iwate/2024/[\w.-]+\.yaml:\d+:\d+")
 FSIZE_LIMIT = 100_000
 
@@ -80,11 +76,9 @@ def run(project: Project, *args: str) -> int:
         return int(exc.code or 0)
 
 
-def run_cli(
-    project: Project, *args: str, command: list[str] = CLI, **kwargs
-) -> subprocess.CompletedProcess[str]:
+def run_cli(project: Project, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*command, "--project", str(project.root), *args],
+        [*CLI, "--project", str(project.root), *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -218,10 +212,16 @@ def change_a_figure(project: Project) -> None:
     edit(year_file(project, BASIC), '- {number: "118525"}', '- {number: "118526"}')
 
 
-# --- background builds -------------------------------------------------------
+# --- the hostile build: payloads and a real PNG, one full build -----------------
 
 
-def _add_payloads(project: Project) -> None:
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
+    """One full build (PDF and DOCX) of iwate 2024 with both text payloads (#1, #2)
+    and a real PNG image block (#5), run as a child process of the real CLI whose
+    own environment (/proc/self/environ) holds a fake secret. Returns the project
+    and that environment."""
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     path = year_file(project, BASIC)
     edit(
         path,
@@ -233,80 +233,14 @@ def _add_payloads(project: Project) -> None:
         "          - 事業主、加入者へ決算及び保険財政の見通しに関する情報発信\n",
         f"          - '{LINK_PAYLOAD}'\n",
     )
-
-
-def _add_png(project: Project) -> None:
     write_png(project.plans / "iwate" / "images" / "logo.png")
     add_image_block(project, "images/logo.png")
-
-
-def _two_branches_one_broken(project: Project) -> None:
-    plans = project.plans
-    shutil.copytree(plans / "iwate", plans / "iwate2")
-    shutil.copytree(plans / "iwate", plans / "iwate3")
-    shutil.rmtree(plans / "iwate")  # exactly the two branch-years, to keep the build short
-    edit(year_file(project, KPIS, "iwate3"), "rank: 22", "rnak: 22")
-
-
-class Background:
-    """Successful builds in child processes, one at a time, beside this process."""
-
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        self.jobs: dict[str, tuple[Project, Future[subprocess.CompletedProcess[str]]]] = {}
-        self.envs: dict[str, dict[str, str] | None] = {}
-
-    def start(
-        self,
-        key: str,
-        prepare: Callable[[Project], None] | None,
-        *args: str,
-        env: dict[str, str] | None = None,
-    ) -> None:
-        project = copy_project(self.base / key)
-        if prepare is not None:
-            prepare(project)
-        self.envs[key] = env
-        self.jobs[key] = (project, self.pool.submit(run_cli, project, *args, env=env))
-
-    def get(self, key: str) -> tuple[Project, subprocess.CompletedProcess[str]]:
-        project, future = self.jobs[key]
-        return project, future.result()
-
-    def built(self, key: str) -> Project:
-        project, result = self.get(key)
-        assert result.returncode == 0, result.stderr
-        return project
-
-
-@pytest.fixture(scope="module")
-def background(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Background]:
-    jobs = Background(tmp_path_factory.mktemp("background"))
     with pytest.MonkeyPatch.context() as mp:
-        # The payload build's own /proc/self/environ holds a fake secret.
         mp.setenv("KENPO_FAKE_SECRET", SECRET)
-        jobs.start("payload", _add_payloads, "build", "iwate", "2024", env=dict(os.environ))
-    jobs.start("image", _add_png, "build", "iwate", "2024")
-    jobs.start("again", None, "build", "iwate", "2024")
-    jobs.start("all", _two_branches_one_broken, "build", "--all", "--format", "pdf")
-    for variant in ("pdf/a-3b", "pdf/ua-1"):
-        args = ("build", "iwate", "2024", "--format", "pdf", "--pdf-variant", variant)
-        jobs.start(variant, None, *args)
-    yield jobs
-    jobs.pool.shutdown(wait=True, cancel_futures=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _start_background_early(request: pytest.FixtureRequest) -> None:
-    """Start the background builds at this module's first test, if any selected test
-    needs them, so that they overlap with the tests that build in this process."""
-    if any(
-        "background" in item.fixturenames
-        for item in request.session.items
-        if item.module is request.module
-    ):
-        request.getfixturevalue("background")
+        env = dict(os.environ)
+    result = run_cli(project, "build", "iwate", "2024", env=env)
+    assert result.returncode == 0, result.stderr
+    return project, env
 
 
 # --- 3, 4: templates reaching outside ----------------------------------------
@@ -518,49 +452,65 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE_LIMIT, FSIZE_LIMIT))
 
 
-def test_full_disk_keeps_the_previous_pdf(project, built):
-    """#15: a file-size limit (set before the build starts) below the PDF's size: the
-    build fails, the previous PDF is untouched, nothing new is left in the folder."""
-    old = seed_previous_build(project, built, ("results.pdf",))
-    assert len(old["results.pdf"]) > FSIZE_LIMIT
+@pytest.fixture(scope="module")
+def limited_build(
+    tmp_path_factory: pytest.TempPathFactory, built
+) -> tuple[Project, bytes, subprocess.CompletedProcess[str]]:
+    """After a first successful build, a second one (with a changed figure) whose
+    file-size limit, set before it starts, is below the size of the PDF."""
+    project = copy_project(tmp_path_factory.mktemp("limited") / "project")
+    old = seed_previous_build(project, built, ("results.pdf",))["results.pdf"]
+    assert len(old) > FSIZE_LIMIT
     change_a_figure(project)
-    result = run_cli(
-        project, "build", "iwate", "2024", "--format", "pdf", preexec_fn=_limit_file_size
-    )
+    args = ("build", "iwate", "2024", "--format", "pdf")
+    return project, old, run_cli(project, *args, preexec_fn=_limit_file_size)
+
+
+def test_full_disk_keeps_the_previous_pdf(limited_build):
+    """#15: the build fails, the previous PDF is byte-identical, nothing new is left."""
+    project, old, result = limited_build
     assert result.returncode != 0
-    assert (out_dir(project) / "results.pdf").read_bytes() == old["results.pdf"]
+    assert (out_dir(project) / "results.pdf").read_bytes() == old
     assert [p.name for p in out_dir(project).iterdir()] == ["results.pdf"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a disk error while rendering (WeasyPrint writes the bundled fonts to a "
-    "temporary folder) is not a user error: Python traceback (OSError EFBIG/ENOSPC) "
-    "instead of a Japanese message; only output.write_all converts disk errors",
-)
-def test_full_disk_while_rendering_is_a_user_error(project):
-    """#15 (finding): the same limit as above gives a message, not a traceback."""
-    result = run_cli(
-        project, "build", "iwate", "2024", "--format", "pdf", preexec_fn=_limit_file_size
-    )
+def test_full_disk_is_reported_as_a_user_error(limited_build):
+    """#15 (finding): with that limit the build stops in the renderer, which writes the
+    bundled fonts (each larger than the PDF) to a temporary folder; the planner should
+    get the Japanese message, not a Python traceback."""
+    _, _, result = limited_build
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr[-1500:]
+    assert "書き込めませんでした" in result.stderr
 
 
-def test_full_disk_while_writing_keeps_the_previous_pdf(project, built):
-    """#15: the disk fills up only when the outputs are written (after rendering):
-    exit 1 with a message, old PDF byte-identical, no staging folder left."""
-    old = seed_previous_build(project, built, ("results.pdf",))
-    change_a_figure(project)
-    result = run_cli(
-        project, str(FSIZE_LIMIT), "build", "iwate", "2024", "--format", "pdf",
-        command=CLI_LIMITED_WRITE,
-    )  # fmt: skip
+def test_full_disk_while_writing_keeps_the_previous_pdf(project, built, tmp_path):
+    """#15: the disk fills up only when the outputs are written (write_all in a child
+    process with the limit): a user error naming the folder, the old PDF
+    byte-identical, no staging folder or partial file left."""
+    old = seed_previous_build(project, built, ("results.pdf",))["results.pdf"]
+    new = old + b"\n% a newer build\n"  # still a valid PDF, and larger than the limit
+    (tmp_path / "new.pdf").write_bytes(new)
+    folder = out_dir(project)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WRITE_LIMITED,
+            str(folder),
+            str(tmp_path / "new.pdf"),
+            str(FSIZE_LIMIT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1, result.stderr[-1500:]
     assert "出力を書き込めませんでした" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert (out_dir(project) / "results.pdf").read_bytes() == old["results.pdf"]
-    assert [p.name for p in out_dir(project).iterdir()] == ["results.pdf"]
+    assert str(folder) in result.stderr
+    assert (folder / "results.pdf").read_bytes() == old
+    assert [p.name for p in folder.iterdir()] == ["results.pdf"]
 
 
 def test_killed_build_keeps_previous_outputs(project, built):
@@ -600,15 +550,22 @@ def test_killed_build_keeps_previous_outputs(project, built):
     assert (folder / "results.docx").read_bytes() == old["results.docx"]
 
 
-# --- 1, 2: payloads in text fields (background build) -------------------------
+# --- 1, 2: payloads in text fields -------------------------------------------
 
 
-def test_img_payload_in_text_is_printed_not_fetched(background):
-    """#1: <img src=file:///etc/passwd> in a bullet is printed as text, not fetched."""
-    path = out_dir(background.built("payload")) / "results.pdf"
+def test_img_payload_in_text_is_printed_not_fetched(hostile):
+    """#1: <img src=file:///etc/passwd> in a bullet is printed as text, not fetched:
+    nothing embedded, no image but the plan's own PNG, no passwd content."""
+    path = out_dir(hostile[0]) / "results.pdf"
     with pikepdf.open(path) as pdf:
         assert not has_embedded_files(pdf)
-        assert image_xobjects(pdf) == 0
+        images = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        ]
+        # The iwate report has no images; the one here is logo.png (48x32) of #5.
+        assert [(int(i.Width), int(i.Height)) for i in images] == [(48, 32)]
     assert b"root:" not in pdf_decoded(path)
     text = pdf_text(path)
     assert "<img" in text
@@ -616,19 +573,21 @@ def test_img_payload_in_text_is_printed_not_fetched(background):
     assert "root:x:" not in text
 
 
-def test_link_attachment_payload_leaks_no_environment(background):
-    """#2: <link rel=attachment href=file:///proc/self/environ> embeds nothing."""
-    # A child started with the payload build's environment sees the secret in
-    # /proc/self/environ: had the build fetched it, the secret would be there.
+def test_link_attachment_payload_leaks_no_environment(hostile):
+    """#2: <link rel=attachment href=file:///proc/self/environ> embeds nothing; the
+    fake secret is in neither the PDF nor any DOCX member."""
+    project, env = hostile
+    # A child started with the build's environment sees the secret in
+    # /proc/self/environ: had the build fetched that file, the secret would be there.
     probe = subprocess.run(
         [sys.executable, "-c", "print(open('/proc/self/environ', 'rb').read())"],
         capture_output=True,
         text=True,
         check=True,
-        env=background.envs["payload"],
+        env=env,
     )
     assert SECRET in probe.stdout
-    folder = out_dir(background.built("payload"))
+    folder = out_dir(project)
     pdf_path, docx_path = folder / "results.pdf", folder / "results.docx"
     assert "<link rel=attachment" in pdf_text(pdf_path)
     with pikepdf.open(pdf_path) as pdf:
@@ -641,12 +600,10 @@ def test_link_attachment_payload_leaks_no_environment(background):
         assert not [n for n in archive.namelist() if n.startswith("word/embeddings/")]
 
 
-# --- 5 (positive): a real PNG (background build) -------------------------------
-
-
-def test_real_png_in_the_branch_is_built_into_pdf_and_docx(background):
-    """#5: a small PNG under plans/iwate/images/ appears once in the PDF and the DOCX."""
-    project = background.built("image")
+def test_real_png_in_the_branch_is_built_into_pdf_and_docx(hostile):
+    """#5 (positive): a small PNG under plans/iwate/images/ appears once in the PDF
+    and as word/media/image1.png in the DOCX."""
+    project = hostile[0]
     content = (project.plans / "iwate" / "images" / "logo.png").read_bytes()
     pdf_path = out_dir(project) / "results.pdf"
     with pikepdf.open(pdf_path) as pdf:
@@ -661,62 +618,65 @@ def test_real_png_in_the_branch_is_built_into_pdf_and_docx(background):
         assert archive.read("word/media/image1.png") == content
 
 
-# --- 17: --all with one broken branch (background build) ---------------------
+# --- 17: --all with one broken branch ------------------------------------------
 
 
-def test_build_all_with_one_broken_branch(background):
+def test_build_all_with_one_broken_branch(project, capsys):
     """#17: the broken branch-year fails (exit 1, its file named), the good one is written."""
-    project, result = background.get("all")
+    plans = project.plans
+    shutil.copytree(plans / "iwate", plans / "iwate2")
+    shutil.copytree(plans / "iwate", plans / "iwate3")
+    shutil.rmtree(plans / "iwate")  # exactly the two branch-years, to keep the test short
+    edit(year_file(project, KPIS, "iwate3"), "rank: 22", "rnak: 22")
     assert project.branch_years() == [("iwate2", 2024), ("iwate3", 2024)]
-    assert result.returncode == 1, result.stderr
-    err = result.stderr
+    assert run(project, "build", "--all", "--format", "pdf") == 1
+    err = capsys.readouterr().err
     assert "plans/iwate3/2024/10-kpis.yaml:" in err
     assert "不明な項目「rnak」" in err
     assert "iwate3 2024" in err
     errors = [t for t in err.splitlines() if ": エラー: " in t]
     assert errors
     assert all(t.startswith("plans/iwate3/") for t in errors), errors
-    good = out_dir(project, "iwate2") / "results.pdf"
-    with pikepdf.open(good) as pdf:
-        assert len(pdf.pages) > 0
-    assert not out_dir(project, "iwate3").exists()
+    assert [p.relative_to(project.output).as_posix() for p in output_files(project)] == [
+        "iwate2/2024/results.pdf"
+    ]
+    qpdf_check(out_dir(project, "iwate2") / "results.pdf")
 
 
-# --- 18, 19: reproducibility and validity (background builds) ----------------
+# --- 18, 19: reproducibility and validity ------------------------------------
 
 
-def test_two_builds_are_byte_identical(background, built):
-    """#18: the same inputs give the same SHA-256 for the PDF and the DOCX."""
-    again = out_dir(background.built("again"))
+def test_two_builds_are_byte_identical(project, built):
+    """#18: the same inputs give the same SHA-256 for the PDF and the DOCX
+    (here even from two different project folders)."""
+    assert run(project, "build", "iwate", "2024") == 0
     first = built[0].output_dir("iwate", 2024)
     for name in ("results.pdf", "results.docx"):
-        assert sha256(again / name) == sha256(first / name), name
+        assert sha256(out_dir(project) / name) == sha256(first / name), name
 
 
-@pytest.mark.parametrize("key", ["payload", "image", "again", "all"])
-def test_every_output_passes_qpdf_and_zip_checks(background, key):
-    """#19: every PDF passes qpdf --check; every DOCX zip-tests and reopens."""
-    project, _ = background.get(key)
+@pytest.mark.parametrize("which", ["session", "hostile"])
+def test_outputs_pass_qpdf_and_zip_checks(built, hostile, which):
+    """#19: the PDFs pass qpdf --check; the DOCX files zip-test and reopen (the other
+    builds of this module check their own outputs the same way)."""
+    project = built[0] if which == "session" else hostile[0]
     found = output_files(project)
-    assert found
+    assert sorted(p.name for p in found) == ["results.docx", "results.pdf"]
     for path in found:
-        assert path.suffix in (".pdf", ".docx"), path
         if path.suffix == ".pdf":
             qpdf_check(path)
         else:
             docx_check(path)
 
 
-def test_session_build_passes_qpdf_and_zip_checks(built):
-    """#19: the default build's PDF and DOCX."""
-    folder = built[0].output_dir("iwate", 2024)
-    qpdf_check(folder / "results.pdf")
-    docx_check(folder / "results.docx")
-
-
-def test_pdf_a_3b_declares_part_3_conformance_b(background):
-    """#19: --pdf-variant pdf/a-3b: XMP pdfaid:part 3 / conformance B; qpdf --check."""
-    path = out_dir(background.built("pdf/a-3b")) / "results.pdf"
+def test_pdf_a_3b_declares_part_3_conformance_b(project):
+    """#19: --pdf-variant pdf/a-3b: XMP pdfaid:part 3 / conformance B; qpdf --check.
+    (A child process: WeasyPrint leaves its sRGB profile file open in this mode.)"""
+    result = run_cli(
+        project, "build", "iwate", "2024", "--format", "pdf", "--pdf-variant", "pdf/a-3b"
+    )
+    assert result.returncode == 0, result.stderr
+    path = out_dir(project) / "results.pdf"
     qpdf_check(path)
     with pikepdf.open(path) as pdf:
         meta = pdf.open_metadata()
@@ -724,9 +684,13 @@ def test_pdf_a_3b_declares_part_3_conformance_b(background):
         assert str(meta.get("pdfaid:conformance")) == "B"
 
 
-def test_pdf_ua_1_is_tagged(background):
+def test_pdf_ua_1_is_tagged(project):
     """#19: --pdf-variant pdf/ua-1: /StructTreeRoot and /MarkInfo /Marked true; qpdf --check."""
-    path = out_dir(background.built("pdf/ua-1")) / "results.pdf"
+    result = run_cli(
+        project, "build", "iwate", "2024", "--format", "pdf", "--pdf-variant", "pdf/ua-1"
+    )
+    assert result.returncode == 0, result.stderr
+    path = out_dir(project) / "results.pdf"
     qpdf_check(path)
     with pikepdf.open(path) as pdf:
         assert "/StructTreeRoot" in pdf.Root

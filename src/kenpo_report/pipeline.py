@@ -56,14 +56,20 @@ def build(
         if strict and result.warnings:
             raise UserError([_as_error(w) for w in _unique(result.warnings)])
         html = lay_out(project, plan, report)  # lay out
-        pdf = pdf_render.render(html, assets, pdf_variant=pdf_variant)  # render
+        try:  # render
+            pdf = pdf_render.render(html, assets, pdf_variant=pdf_variant)
+            if "docx" in formats:
+                files[f"{document.id}.docx"] = docx_render.render(
+                    html, assets, page_numbers=pdf.anchors
+                )
+        except OSError as exc:
+            # WeasyPrint writes font files to a temporary folder: a full disk shows here.
+            raise UserError.single(
+                f"作業用ファイルを書き込めませんでした（{exc.strerror or exc}）"
+            ) from None
         result.pages[document.id] = pdf.pages
         if "pdf" in formats:
             files[f"{document.id}.pdf"] = pdf.data
-        if "docx" in formats:
-            files[f"{document.id}.docx"] = docx_render.render(
-                html, assets, page_numbers=pdf.anchors
-            )
     result.warnings = _unique(result.warnings)
     result.written = write_all(project.output_dir(branch, year), files)  # write
     return result

@@ -546,7 +546,9 @@ class DocumentSettings(Model):
     kpi_list_notes: dict[Slug, list[Text]] = Field(
         default_factory=dict, description="KPI一覧の区分ごとの表の下の注記（キーは区分のID）"
     )
-    header: Text | None = Field(None, description="各ページの上に付ける見出し（例: 令和6年度事業実施状況について）")
+    header: Text | None = Field(
+        None, description="各ページの上に付ける見出し（例: 令和6年度事業実施状況について）"
+    )
     date: Date = Field(description="作成日（PDFの作成日時。出力を毎回同じにするため）")
 
 
