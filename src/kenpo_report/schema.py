@@ -169,9 +169,14 @@ class Catalog(Model):
 class Branch(Model):
     """支部の基本情報（plans/<支部>/branch.yaml）。"""
 
-    name: Text = Field(description="支部名（例: 岩手支部）")
-    short_name: Text = Field(description="支部の短い名前（例: 岩手）。表の見出しなどに使います")
-    organization: Text = Field("全国健康保険協会", description="組織名（PDFの作成者欄）")
+    # Length caps: these also become DOCX/PDF document properties (255 characters at most).
+    name: Text = Field(description="支部名（例: 岩手支部）", max_length=60)
+    short_name: Text = Field(
+        description="支部の短い名前（例: 岩手）。表の見出しなどに使います", max_length=40
+    )
+    organization: Text = Field(
+        "全国健康保険協会", description="組織名（PDFの作成者欄）", max_length=80
+    )
 
 
 # --- figures ----------------------------------------------------------------
@@ -540,7 +545,7 @@ class DocumentSettings(Model):
     id: Slug = Field(description="出力ファイル名（例: results → results.pdf）")
     kind: Literal["results"] = Field(description="文書の種類")
     style: Slug = Field(description="様式（templates/ のフォルダ名）")
-    title: Text = Field(description="文書の題名（PDFの文書情報）")
+    title: Text = Field(description="文書の題名（PDFの文書情報）", max_length=200)
     kpi_list_title: Text | None = Field(None, description="KPI一覧の題名")
     kpi_list_legend: list[Text] = Field(default_factory=list, description="KPI一覧の下の凡例")
     kpi_list_notes: dict[Slug, list[Text]] = Field(

@@ -257,6 +257,10 @@ def _problem(err: Any, loaded: Loaded) -> Problem:
         message = "文字列を書いてください"
     elif kind == "too_short":
         message = f"少なくとも{ctx.get('min_length')}個書いてください"
+    elif kind == "string_too_long":
+        message = f"{ctx.get('max_length')}文字以内で書いてください"
+    elif kind == "string_too_short":
+        message = "空にはできません。文字を書いてください"
     elif kind == "too_long":
         message = f"{ctx.get('max_length')}個までしか書けません"
     elif kind == "greater_than_equal":
