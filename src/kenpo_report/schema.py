@@ -532,8 +532,8 @@ class Page(Model):
     """報告書の1ページ（長ければ次のページに続きます）。"""
 
     id: Slug | None = Field(None, description="ページのID（KPI一覧のページ数の参照先）")
-    layout: Literal["measure", "divider"] = Field(
-        "measure", description="measure（取組み）/ divider（区切り）"
+    layout: Literal["measure", "divider", "cover"] = Field(
+        "measure", description="measure（取組み）/ divider（区切り）/ cover（表紙）"
     )
     section: Text | None = Field(None, description="区分の見出し（例: Ⅰ．基盤的保険者機能関係）")
     title: Text = Field(description="ページの見出し（例: ⑴サービス水準の向上【項番①】）")
@@ -543,7 +543,7 @@ class Page(Model):
 
 class DocumentSettings(Model):
     id: Slug = Field(description="出力ファイル名（例: results → results.pdf）")
-    kind: Literal["results"] = Field(description="文書の種類")
+    kind: Literal["results", "plan"] = Field(description="文書の種類: results（実施状況）/ plan（事業計画）")
     style: Slug = Field(description="様式（templates/ のフォルダ名）")
     title: Text = Field(description="文書の題名（PDFの文書情報）", max_length=200)
     kpi_list_title: Text | None = Field(None, description="KPI一覧の題名")
