@@ -325,6 +325,18 @@ pages:
         src: images/dot.png
         caption: {t()}
         width: "10"
+      - type: chart
+        title: {t()}
+        categories: [{t()}, {t()}]
+        y_label: {t()}
+        series:
+          - {{name: {t()}, values: ["1.5", "2"]}}
+          - {{name: {t()}, values: ["1", ""], kind: line}}
+      - type: evaluation
+        grade: B
+        kpis: [checkup_rate]
+        label: {t()}
+        comments: [{t()}]
       - type: paragraph
         style: emph
         text: {t()}

@@ -197,10 +197,10 @@ def test_validate_model_collects_problems_and_returns_none() -> None:
 
 def test_unknown_block_type_is_named(tmp_path: Path) -> None:
     text = (
-        DOCUMENTS + KPI + "pages:\n  - title: T\n    blocks:\n      - type: chart\n        x: 1\n"
+        DOCUMENTS + KPI + "pages:\n  - title: T\n    blocks:\n      - type: pie_chart\n        x: 1\n"
     )
     problem = only(main_problems(tmp_path, text))
-    assert "type「chart」はありません" in problem.message
+    assert "type「pie_chart」はありません" in problem.message
     assert "'kpi_box'" in problem.message
     assert problem.field == "pages[0].blocks[0]"
     assert problem.position == at(15, 9)

@@ -12,9 +12,10 @@ from . import templating
 from .errors import Problem, Severity, UserError, format_path
 from .output import write_all
 from .project import Project
+from .render import chart as chart_render
 from .render import docx as docx_render
 from .render import pdf as pdf_render
-from .report import Report, build_report, image_url
+from .report import Report, build_report, charts, image_url
 from .validate import Plan, load_plan
 
 FORMATS = ("pdf", "docx")
@@ -49,12 +50,15 @@ def build(
     result = BuildResult()
     files: dict[str, bytes] = {}
     images = {image_url(content): content for content in plan.images.values()}
-    assets = pdf_render.Assets(project.templates, project.fonts, images)
     for document in plan.data.documents:
         report = build_report(plan, document)  # compute
         result.warnings += _warnings(plan, report)
         if strict and result.warnings:
             raise UserError([_as_error(w) for w in _unique(result.warnings)])
+        drawn = charts(report.pages)  # charts: SVG for the PDF, PNG for the DOCX
+        vector = {c["url"]: chart_render.draw(c["chart"], project.fonts, "svg") for c in drawn}
+        raster = {c["url"]: chart_render.draw(c["chart"], project.fonts, "png") for c in drawn}
+        assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector}, raster)
         html = lay_out(project, plan, report)  # lay out
         try:  # render
             pdf = pdf_render.render(html, assets, pdf_variant=pdf_variant)

@@ -20,9 +20,11 @@ from .schema import (
     PRIOR_YEAR,
     Calendar,
     CellSpec,
+    Chart,
     Columns,
     Comparison,
     DocumentSettings,
+    Evaluation,
     Image,
     KpiBox,
     KpiDefinition,
@@ -148,6 +150,49 @@ IMAGE_SCHEME = "kenpo-image"
 def image_url(content: bytes) -> str:
     """The renderers' name for a checked image: a content hash, never a path from YAML."""
     return f"{IMAGE_SCHEME}:{hashlib.sha256(content).hexdigest()}"
+
+
+def chart_url(chart: Chart) -> str:
+    """A chart is named by a hash of its data; the renderers draw it under that name."""
+    digest = hashlib.sha256(chart.model_dump_json().encode()).hexdigest()
+    return f"{IMAGE_SCHEME}:chart-{digest}"
+
+
+def charts(pages: list[PageView]) -> list[dict[str, Any]]:
+    """Every chart view of the report, columns included."""
+    found: list[dict[str, Any]] = []
+
+    def walk(blocks: list[Any]) -> None:
+        for block in blocks:
+            if isinstance(block, dict) and block.get("type") == "chart":
+                found.append(block)
+            elif isinstance(block, dict) and block.get("type") == "columns":
+                for column in block["columns"]:
+                    walk(column["blocks"])
+
+    for page in pages:
+        walk(page.blocks)
+    return found
+
+
+def _grade_findings(block: Evaluation, path: C.Path_, kpis: dict[str, KpiResult]) -> list[Finding]:
+    """A self-evaluation grade that contradicts the KPI results it rests on."""
+    results = [kpis[k] for k in block.kpis if kpis[k].achieved is not None]
+    if not results:
+        return []
+    missed = [k.definition.name for k in results if not k.achieved]
+    if block.grade in ("S", "A") and missed:
+        return [
+            Finding(
+                f"自己評価が {block.grade} ですが、KPI「{'」「'.join(missed)}」は未達成です",
+                (*path, "grade"),
+            )
+        ]
+    if block.grade in ("C", "D") and not missed:
+        return [
+            Finding(f"自己評価が {block.grade} ですが、KPIはすべて達成しています", (*path, "grade"))
+        ]
+    return []
 
 
 def _anchor(page_id: str | None, index: int) -> str:
@@ -311,6 +356,11 @@ def _block(
         return _comparison(block, kpis[block.kpi], plan)
     if isinstance(block, KpiBox):
         return _kpi_box(block, kpis, plan)
+    if isinstance(block, Chart):
+        return {"type": "chart", "url": chart_url(block), "chart": block, "width": block.width}
+    if isinstance(block, Evaluation):
+        findings += _grade_findings(block, path, kpis)
+        return block
     if isinstance(block, Columns):
         widths = block.widths or [Decimal(100) / len(block.columns)] * len(block.columns)
         columns = [

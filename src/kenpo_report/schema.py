@@ -497,6 +497,45 @@ class Image(Model):
     width: Number = Field(Decimal(60), description="幅（本文の幅に対する％）", ge=5, le=100)
 
 
+class ChartSeries(Model):
+    name: Text = Field(description="系列名（凡例に表示。例: 岩手支部）")
+    values: list[Number | Literal[""]] = Field(description="各項目の値（値がないときは空文字）")
+    kind: Literal["bar", "line"] = Field("bar", description="bar（棒）/ line（折れ線）")
+
+
+class Chart(Model):
+    """グラフ（同梱フォントで描画。PDFではベクター、DOCXでは画像）。"""
+
+    type: Literal["chart"]
+    title: Text | None = Field(None, description="グラフの題名")
+    categories: list[Text] = Field(
+        description="横軸の項目（例: 令和4年度、令和5年度、令和6年度）", min_length=1
+    )
+    series: list[ChartSeries] = Field(description="系列", min_length=1, max_length=8)
+    y_label: Text | None = Field(None, description="縦軸の見出し（例: 受診率（％））")
+    decimals: Integer = Field(1, ge=0, le=3, description="値ラベルの小数点以下の桁数")
+    width: Number = Field(Decimal(60), description="幅（本文の幅に対する％）", ge=10, le=100)
+
+    @model_validator(mode="after")
+    def _values_match_categories(self) -> Chart:
+        for series in self.series:
+            if len(series.values) != len(self.categories):
+                raise ValueError(
+                    f"系列「{series.name}」の値は横軸の項目の数（{len(self.categories)}個）だけ書いてください"
+                )
+        return self
+
+
+class Evaluation(Model):
+    """自己評価（S〜D）とコメント。KPIの結果と食い違う評価は警告します。"""
+
+    type: Literal["evaluation"]
+    grade: Literal["S", "A", "B", "C", "D"] = Field(description="自己評価（S / A / B / C / D）")
+    kpis: list[Slug] = Field(default_factory=list, description="評価の根拠となるKPIのID")
+    label: Text = Field("【自己評価】", description="見出し")
+    comments: list[Text] = Field(default_factory=list, description="評価の説明")
+
+
 class Column(Model):
     title: Text | None = Field(None, description="列の見出し（例: ■令和6年度の主な取組み）")
     blocks: list[Block] = Field(default_factory=list, description="列の中身（上から順に）")
@@ -512,6 +551,8 @@ class Columns(Model):
 
 Block = Annotated[
     Image
+    | Chart
+    | Evaluation
     | Columns
     | Heading
     | Paragraph
@@ -543,7 +584,9 @@ class Page(Model):
 
 class DocumentSettings(Model):
     id: Slug = Field(description="出力ファイル名（例: results → results.pdf）")
-    kind: Literal["results", "plan"] = Field(description="文書の種類: results（実施状況）/ plan（事業計画）")
+    kind: Literal["results", "plan"] = Field(
+        description="文書の種類: results（実施状況）/ plan（事業計画）"
+    )
     style: Slug = Field(description="様式（templates/ のフォルダ名）")
     title: Text = Field(description="文書の題名（PDFの文書情報）", max_length=200)
     kpi_list_title: Text | None = Field(None, description="KPI一覧の題名")

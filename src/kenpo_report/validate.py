@@ -333,6 +333,8 @@ def _kpi_refs(block: Any, base: tuple[str | int, ...]) -> list[tuple[tuple[str |
     refs: list[tuple[tuple[str | int, ...], str]] = []
     if getattr(block, "kpi", None):
         refs.append(((*base, "kpi"), block.kpi))
+    if block.type == "evaluation":
+        refs += [((*base, "kpis", i), kpi_id) for i, kpi_id in enumerate(block.kpis)]
     if block.type == "kpi_box":
         refs += [((*base, "rows", i, "kpi"), row.kpi) for i, row in enumerate(block.rows)]
     if block.type == "table":

@@ -56,7 +56,7 @@ _WINGDINGS = str.maketrans({"\uf06c": "●", "\uf0d8": "➢"})
 def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
     """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results."""
     tree = lxml_html.document_fromstring(html)
-    writer = _Writer(page_numbers or {}, assets.images)
+    writer = _Writer(page_numbers or {}, {**assets.images, **assets.raster})
     writer.write(tree)
     return writer.save(_metadata(tree))
 

@@ -25,6 +25,8 @@ class Assets:
     fonts: Path
     # Checked images of the plan, by their content-hash URL (see report.image_url).
     images: Mapping[str, bytes] = field(default_factory=dict, hash=False, compare=False)
+    # PNG versions of vector images (charts) for the DOCX, by the same URL.
+    raster: Mapping[str, bytes] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def roots(self) -> tuple[Path, ...]:
@@ -51,7 +53,13 @@ class AssetFetcher(URLFetcher):
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         if url in self.assets.images:
             content = self.assets.images[url]
-            mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+            mime = (
+                "image/png"
+                if content.startswith(b"\x89PNG")
+                else "image/svg+xml"
+                if content.lstrip().startswith((b"<?xml", b"<svg"))
+                else "image/jpeg"
+            )
             return URLFetcherResponse(url, content, {"Content-Type": mime})
         path = self._allowed_path(url)
         if path is None:
