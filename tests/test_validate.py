@@ -197,7 +197,9 @@ def test_validate_model_collects_problems_and_returns_none() -> None:
 
 def test_unknown_block_type_is_named(tmp_path: Path) -> None:
     text = (
-        DOCUMENTS + KPI + "pages:\n  - title: T\n    blocks:\n      - type: pie_chart\n        x: 1\n"
+        DOCUMENTS
+        + KPI
+        + "pages:\n  - title: T\n    blocks:\n      - type: pie_chart\n        x: 1\n"
     )
     problem = only(main_problems(tmp_path, text))
     assert "type「pie_chart」はありません" in problem.message
