@@ -514,6 +514,8 @@ class Chart(Model):
     series: list[ChartSeries] = Field(description="系列", min_length=1, max_length=8)
     y_label: Text | None = Field(None, description="縦軸の見出し（例: 受診率（％））")
     decimals: Integer = Field(1, ge=0, le=3, description="値ラベルの小数点以下の桁数")
+    unit: str = Field("", description="値ラベルの単位（例: %、社）")
+    y_min: Number | None = Field(None, description="縦軸の最小値（省略すると0から）")
     width: Number = Field(Decimal(60), description="幅（本文の幅に対する％）", ge=10, le=100)
 
     @model_validator(mode="after")

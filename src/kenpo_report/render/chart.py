@@ -59,9 +59,7 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
                 xs = [p + offset for p, v in zip(positions, values, strict=True) if v is not None]
                 ys = [v for v in values if v is not None]
                 drawn = ax.bar(xs, ys, width=width * 0.95, color=colour, label=series.name)
-                ax.bar_label(
-                    drawn, labels=[_label(v, chart.decimals) for v in ys], fontsize=7, padding=1
-                )
+                ax.bar_label(drawn, labels=[_label(v, chart) for v in ys], fontsize=7, padding=1)
             else:
                 points = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
                 ax.plot(
@@ -73,7 +71,7 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
                 )
                 for p, v in points:
                     ax.annotate(
-                        _label(v, chart.decimals),
+                        _label(v, chart),
                         (p, v),
                         textcoords="offset points",
                         xytext=(0, 5),
@@ -82,6 +80,8 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
                         color=colour,
                     )
         ax.set_xticks(positions, chart.categories)
+        if chart.y_min is not None:
+            ax.set_ylim(bottom=float(chart.y_min))
         if chart.y_label:
             ax.set_ylabel(chart.y_label)
         if chart.title:
@@ -100,8 +100,8 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def _label(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+def _label(value: float, chart: Chart) -> str:
+    return f"{value:,.{chart.decimals}f}{chart.unit}"
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:
