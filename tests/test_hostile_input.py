@@ -245,7 +245,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str
 
 # --- 3, 4: templates reaching outside ----------------------------------------
 
-HEAD = '<link rel="stylesheet" href="iwate/style.css">\n'
+HEAD = '<link rel="stylesheet" href="{% block stylesheet %}iwate/style.css{% endblock %}">\n'
 
 
 @pytest.mark.parametrize("kind", ["stylesheet", "image"])
