@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, object]:
     """The real 岩手 FY2024 report, built once per test session."""
     proj = copy_project(tmp_path_factory.mktemp("built") / "project")
     return proj, build(proj, "iwate", 2024)
+
+
+def pdf_text(path: Path, page: int | None = None, layout: bool = True) -> str:
+    """pdftotext of one page (or all), as the checks of page numbers read it."""
+    pages = ["-f", str(page), "-l", str(page)] if page is not None else []
+    args = ["pdftotext", *pages, *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def seed(name: str) -> Path:

@@ -8,6 +8,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from conftest import pdf_text
+
 
 @pytest.fixture(scope="module")
 def document(built):
@@ -98,12 +100,7 @@ def test_pageref_fields_after_libreoffice_conversion(document, tmp_path):
     assert pdf.is_file(), "LibreOffice can exit 0 without output"
 
     def page(n: int) -> str:
-        return subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return pdf_text(pdf, n)
 
     checked = 0
     for line in page(1).splitlines():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from conftest import pdf_text
 from kenpo_report.errors import UserError
 from kenpo_report.render.pdf import AssetFetcher, Assets, render
 
@@ -19,12 +20,7 @@ def pdf_path(built) -> Path:
 
 
 def page_text(path: Path, page: int) -> str:
-    return subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return pdf_text(path, page)
 
 
 def test_pages_and_metadata(built):

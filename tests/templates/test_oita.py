@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 
+from conftest import pdf_text
 from kenpo_report.formatting import figure
 from kenpo_report.pipeline import build, lay_out
 from kenpo_report.report import build_report
@@ -57,12 +57,7 @@ def test_kpi_list_is_split_by_category_and_pages_are_computed(oita):
     pdf = project.output_dir("oita", 2024) / "results.pdf"
 
     def page(n: int) -> str:
-        return subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return pdf_text(pdf, n)
 
     line = next(line for line in page(1).splitlines() if "サービススタンダード" in line)
     number = int(re.findall(r"P(\d+)", line)[-1])
