@@ -9,7 +9,7 @@ are reduced to one grid shape the templates draw. No I/O, no formatting.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -382,7 +382,7 @@ def _block(
             "width": block.width,
         }
     if block.type == "formula" and block.kpi is not None:
-        formula = plan.catalog.kpis[kpis[block.kpi].entry.kpi].formula
+        formula = kpis[block.kpi].definition.formula
         numerator = block.numerator or (formula.numerator if formula else "")
         denominator = block.denominator or (formula.denominator if formula else "")
         return block.model_copy(update={"numerator": numerator, "denominator": denominator})
@@ -447,7 +447,10 @@ def _table(
     block: Table, path: C.Path_, kpis: dict[str, KpiResult], findings: list[Finding]
 ) -> Grid:
     header = [
-        [_header_cell(_cell(c, (*path, "header", r, i), kpis, findings)) for i, c in enumerate(row)]
+        [
+            replace(_cell(c, (*path, "header", r, i), kpis, findings), header=True)
+            for i, c in enumerate(row)
+        ]
         for r, row in enumerate(block.header)
     ]
     body = [
@@ -455,10 +458,6 @@ def _table(
         for r, row in enumerate(block.rows)
     ]
     return Grid(header, body, block.widths, block.caption, block.note)
-
-
-def _header_cell(cell: GridCell) -> GridCell:
-    return GridCell(cell.content, cell.colspan, cell.rowspan, True, cell.align)
 
 
 def _series(block: Series, path: C.Path_, findings: list[Finding]) -> Grid:
