@@ -175,6 +175,22 @@ def charts(pages: list[PageView]) -> list[dict[str, Any]]:
     return found
 
 
+def _chart_data(chart: Chart) -> list[list[Any]]:
+    """The chart's figures, one row per category, for readers of an image."""
+    return [
+        [
+            category,
+            *(
+                Quantity(C.round_half_up(v, chart.decimals), chart.decimals, chart.unit)
+                if (v := series.values[i]) != ""
+                else ""
+                for series in chart.series
+            ),
+        ]
+        for i, category in enumerate(chart.categories)
+    ]
+
+
 def _grade_findings(block: Evaluation, path: C.Path_, kpis: dict[str, KpiResult]) -> list[Finding]:
     """A self-evaluation grade that contradicts the KPI results it rests on."""
     results = [kpis[k] for k in block.kpis if kpis[k].achieved is not None]
@@ -219,6 +235,16 @@ def kpi_value(
     return Quantity(value, definition.decimals, definition.unit)
 
 
+def _as_written(definition: KpiDefinition, entry: KpiEntry) -> KpiDefinition:
+    """The catalogue's definition with the document's own unit, decimals and category."""
+    overrides = {
+        name: getattr(entry, name)
+        for name in ("unit", "decimals", "category")
+        if getattr(entry, name) is not None
+    }
+    return definition.model_copy(update=overrides) if overrides else definition
+
+
 def _previous_actuals(plan: Plan) -> dict[str, Decimal | Ratio]:
     if plan.previous is None:
         return {}
@@ -234,7 +260,7 @@ def _kpi_result(
     findings: list[Finding],
     following: dict[str, KpiResult] | None = None,
 ) -> KpiResult:
-    definition = plan.catalog.kpis[entry.kpi]
+    definition = _as_written(plan.catalog.kpis[entry.kpi], entry)
     path: C.Path_ = ("kpis", index)
     actual = kpi_value(entry.actual, definition, (*path, "actual"), findings)
     prior = kpi_value(entry.prior, definition, (*path, "prior"), findings)
@@ -357,7 +383,13 @@ def _block(
     if isinstance(block, KpiBox):
         return _kpi_box(block, kpis, plan)
     if isinstance(block, Chart):
-        return {"type": "chart", "url": chart_url(block), "chart": block, "width": block.width}
+        return {
+            "type": "chart",
+            "url": chart_url(block),
+            "chart": block,
+            "width": block.width,
+            "data": _chart_data(block),
+        }
     if isinstance(block, Evaluation):
         findings += _grade_findings(block, path, kpis)
         return block

@@ -110,7 +110,7 @@ Date = Annotated[date, BeforeValidator(_to_date)]
 Flag = Annotated[bool, BeforeValidator(_to_flag)]
 Text = Annotated[str, BeforeValidator(_to_text), Field(min_length=1)]
 Slug = Annotated[str, BeforeValidator(_to_text), Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
-Unit = Literal["％", "円", "事業所", "人", "件", "回", "枚"]
+Unit = Literal["％", "円", "事業所", "社", "人", "件", "回", "枚"]
 
 
 class Model(BaseModel):
@@ -136,7 +136,7 @@ class KpiDefinition(Model):
     """全支部共通のKPIの定義。"""
 
     name: Text = Field(description="KPIの名称（例: 生活習慣病予防健診受診率）")
-    unit: Unit = Field(description="単位（％ 円 事業所 人 件 回 枚）")
+    unit: Unit = Field(description="単位（％ 円 事業所 社 人 件 回 枚）")
     decimals: Integer = Field(description="表示する小数点以下の桁数（四捨五入）", ge=0, le=4)
     direction: Literal["at_least", "at_most"] = Field(
         description="達成の向き: at_least（以上で達成）/ at_most（以下で達成）"
@@ -229,6 +229,15 @@ class KpiEntry(Model):
     national_prior: Figure | None = Field(None, description="全国の前年度実績")
     rank: Integer | None = Field(None, description="全国順位", ge=1, le=47)
     prior_rank: Integer | None = Field(None, description="前年度の全国順位", ge=1, le=47)
+    unit: Unit | None = Field(
+        None, description="この資料での単位の呼び方を変えるとき（例: 事業所を「社」と書く支部）"
+    )
+    decimals: Integer | None = Field(
+        None, description="この資料での小数点以下の桁数を変えるとき（カタログの桁数より優先）", ge=0, le=4
+    )
+    category: Slug | None = Field(
+        None, description="この資料のKPI一覧で載せる区分を変えるとき（カタログの categories のキー）"
+    )
 
 
 # --- blocks -----------------------------------------------------------------

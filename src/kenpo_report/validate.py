@@ -313,6 +313,11 @@ def check_references(
         if entry.kpi in entry_ids:
             problem(f"KPI「{entry.kpi}」が2回書かれています", ("kpis", i, "kpi"))
         entry_ids.add(entry.kpi)
+        if entry.category is not None and entry.category not in catalog.categories:
+            problem(
+                f"区分「{entry.category}」がKPIカタログの categories にありません",
+                ("kpis", i, "category"),
+            )
         if entry.page is not None and entry.page not in page_ids:
             problem(f"ページ「{entry.page}」が pages にありません", ("kpis", i, "page"))
         if entry.target == PRIOR_YEAR and entry.prior is None and entry.kpi not in last_year:

@@ -28,7 +28,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
@@ -38,6 +38,7 @@ from .pdf import Assets
 FONT = "BIZ UDPGothic"
 BASE_SIZE = Pt(9)
 HEADER_FILL = "DDE6F0"
+_CELL_MARGIN = 60  # twips, left and right of every table cell
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 _BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _ALIGN = {
@@ -72,6 +73,8 @@ class _Writer:
         self.page_numbers = page_numbers
         self.images = images
         self.bookmark_id = 0
+        # Width available to the content being written: the page, or a layout column.
+        self.widths: list[int] = []
         self.styles = {
             name: self.doc.styles[name]
             for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
@@ -193,6 +196,8 @@ class _Writer:
             paragraph = target.add_paragraph(style=self.styles["Normal"])
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self.inline(p, paragraph)
+        for table in el.iter("table"):  # a chart's figures: a picture has no text
+            self.table(table, target)
 
     def section(self, el: lxml_html.HtmlElement) -> None:
         body = self.doc.element.body
@@ -305,9 +310,11 @@ class _Writer:
         paragraph.paragraph_format.line_spacing = Pt(4)
 
     def table(self, el: lxml_html.HtmlElement, target: object) -> None:
+        # Own columns only: a layout column may hold tables with colgroups of their own.
         widths = [
             float(m.group(1))
-            for col in el.iter("col")
+            for group in el.iterchildren("colgroup")
+            for col in group.iterchildren("col")
             if (m := _WIDTH.search(col.get("style") or ""))
         ]
         rows: list[tuple[lxml_html.HtmlElement, bool]] = []
@@ -332,7 +339,8 @@ class _Writer:
             return
         table = target.add_table(rows=len(rows), cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _borders(table, "none" if "formula" in (el.get("class") or "") else "single")
+        layout = {"formula", "columns"} & set((el.get("class") or "").split())
+        _borders(table, "none" if layout else "single")
         _cell_margins(table)
         total = self._usable_width()
         if not widths or len(widths) != ncols:
@@ -369,9 +377,14 @@ class _Writer:
     def _cell(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
         classes = set((td.get("class") or "").split())
         if any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in td):
-            # A layout column (columns block): its blocks go into the cell as they are.
-            for child in td:
-                self.element(child, cell)
+            # A layout column (columns block): its blocks go into the cell as they are,
+            # sized to the cell rather than the page.
+            self.widths.append(int(cell.width) - 2 * Twips(_CELL_MARGIN))
+            try:
+                for child in td:
+                    self.element(child, cell)
+            finally:
+                self.widths.pop()
             first = cell.paragraphs[0]
             if not first.text and len(cell.paragraphs) > 1:
                 first._p.getparent().remove(first._p)
@@ -388,6 +401,8 @@ class _Writer:
         cell.vertical_alignment = 1  # center
 
     def _usable_width(self) -> int:
+        if self.widths:
+            return self.widths[-1]
         section = self.doc.sections[-1]
         return int(section.page_width - section.left_margin - section.right_margin)
 
@@ -468,7 +483,7 @@ def _borders(table: Table, style: str) -> None:
 
 def _cell_margins(table: Table) -> None:
     margins = OxmlElement("w:tblCellMar")
-    for edge, twips in (("top", 20), ("bottom", 20), ("left", 60), ("right", 60)):
+    for edge, twips in (("top", 20), ("bottom", 20), ("left", _CELL_MARGIN), ("right", _CELL_MARGIN)):
         margin = OxmlElement(f"w:{edge}")
         margin.set(qn("w:w"), str(twips))
         margin.set(qn("w:type"), "dxa")
