@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__, pipeline
+from . import __version__, pipeline, rollover, status
 from .errors import Problem, Severity, UsageError, UserError
 from .project import Project, check_branch, check_year
 from .schema_export import json_schema_text
@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     check.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
 
+    new = sub.add_parser("new", help="前年度のデータから新しい年度のフォルダを作る")
+    new.add_argument("branch", help="支部（例: iwate）")
+    new.add_argument("year", help="作る年度（西暦、例: 2025）")
+
+    listing = sub.add_parser("list", help="支部・年度・文書と、出力が最新かを表示する")
+    listing.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
+
     schema = sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する")
     schema.add_argument(
         "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
@@ -72,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         project = Project.at(args.project)
         if args.command == "build":
             return _build(project, args)
+        if args.command == "new":
+            return _new(project, args)
+        if args.command == "list":
+            return _list(project, args)
         return _check(project, args)
     except UsageError as exc:
         print(f"kenpo-report: 使い方の誤り: {exc}", file=sys.stderr)
@@ -167,6 +178,38 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         summary = _count(problems) if problems else "問題はありません"
         print(f"{len(targets)}件の支部・年度を検査しました: {summary}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    result = rollover.new_year(project, check_branch(args.branch), check_year(args.year))
+    for path in result.written:
+        print(f"作成しました: {project.relative(path)}")
+    for todo in result.todos:
+        print(todo)
+    counts = "、".join(
+        f"{kind} {sum(1 for t in result.todos if t.kind == kind)}件"
+        for kind in (rollover.TODO, rollover.CONFIRM, rollover.NOTICE)
+    )
+    print(f"{counts}。記入待ちの箇所を書いてから build してください。")
+    _print(result.problems)
+    if any(p.severity is Severity.ERROR for p in result.problems):
+        print(
+            f"作成したデータの検査: {_count(result.problems)}。記入待ちの箇所を書くと解消します。",
+            file=sys.stderr,
+        )
+        return 1
+    summary = _count(result.problems) if result.problems else "問題はありません"
+    print(f"作成したデータの検査: {summary}", file=sys.stderr)
+    return 0
+
+
+def _list(project: Project, args: argparse.Namespace) -> int:
+    rows = status.project_status(project)
+    if args.format == "json":
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(status.table(rows))
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:

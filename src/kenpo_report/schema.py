@@ -233,10 +233,14 @@ class KpiEntry(Model):
         None, description="この資料での単位の呼び方を変えるとき（例: 事業所を「社」と書く支部）"
     )
     decimals: Integer | None = Field(
-        None, description="この資料での小数点以下の桁数を変えるとき（カタログの桁数より優先）", ge=0, le=4
+        None,
+        description="この資料での小数点以下の桁数を変えるとき（カタログの桁数より優先）",
+        ge=0,
+        le=4,
     )
     category: Slug | None = Field(
-        None, description="この資料のKPI一覧で載せる区分を変えるとき（カタログの categories のキー）"
+        None,
+        description="この資料のKPI一覧で載せる区分を変えるとき（カタログの categories のキー）",
     )
 
 

@@ -483,7 +483,12 @@ def _borders(table: Table, style: str) -> None:
 
 def _cell_margins(table: Table) -> None:
     margins = OxmlElement("w:tblCellMar")
-    for edge, twips in (("top", 20), ("bottom", 20), ("left", _CELL_MARGIN), ("right", _CELL_MARGIN)):
+    for edge, twips in (
+        ("top", 20),
+        ("bottom", 20),
+        ("left", _CELL_MARGIN),
+        ("right", _CELL_MARGIN),
+    ):
         margin = OxmlElement(f"w:{edge}")
         margin.set(qn("w:w"), str(twips))
         margin.set(qn("w:type"), "dxa")

@@ -1,0 +1,974 @@
+"""Roll a branch-year over: plans/<branch>/<year-1>/ -> plans/<branch>/<year>/.
+
+``new_year`` reads last year's files as the planner wrote them (the loader
+keeps every figure as its written text) and writes one file per source file,
+in the same order, under the same names:
+
+- documents: carried; 令和N年度 in titles moves one year on; the date moves
+  one year on (to be confirmed); year-specific KPI list notes are dropped.
+- kpis: carried (ids, numbers, items, groups, page refs, notes, targets).
+  Last year's actual becomes ``prior``, ``national`` becomes
+  ``national_prior``, ``rank`` becomes ``prior_rank``; ``actual``,
+  ``national`` and ``rank`` are written empty (``actual:  # 記入待ち…``),
+  which the schema allows. A ``successor`` is followed (the entry takes the
+  new id); its figures are carried only when the measure is unchanged (same
+  unit and direction), since a renamed KPI that now counts the opposite
+  (郵送化率 -> 窓口での受付率) has no comparable prior. A KPI the new
+  catalogue no longer has is dropped, with a notice.
+- ``target: 対前年度`` is kept as the rule, not replaced by a number: the
+  planner's intent is "beat last year", and the pipeline resolves it from
+  ``prior`` (and from last year's file), so the document shows the figure.
+  The resolved figure is written beside it as a comment. Typed statements
+  and labels of such a KPI that contain last year's figure are dropped (the
+  generated statement takes over); the old text stays as a comment.
+- pages: every page is carried as a skeleton (id, section, title, group,
+  headings, 事業計画 boxes, the KPI-driven blocks: kpi_box, formula,
+  comparison, tables that show KPI fields). Last year's results (text,
+  tables, charts, calendars, inserts, evaluations) are left out. Text under
+  a heading or column naming the next year (令和7年度の計画 / 取組) is
+  last year's plan for this year: it moves to the section naming this year
+  (it was 令和6年度の取組, now 令和7年度の取組), and the next-year section
+  starts empty.
+
+Everything still to write is returned as a list of ``Todo`` items with the
+file:line:col of the new files. The files are written to a staging folder
+and renamed into place; an existing year folder is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import pipeline
+from .errors import Position, Problem, UserError
+from .formatting import direction_word, figure, fiscal_year
+from .loader import load_file, load_text
+from .project import Project, check_branch
+from .report import kpi_value
+from .schema import PRIOR_YEAR, Catalog, KpiDefinition, KpiEntry
+from .validate import Plan, load_plan, validate_model
+
+MODELINE = "# yaml-language-server: $schema=../../../schema/branch-year.schema.json"
+
+# --- what the planner is told ----------------------------------------------
+
+TODO = "記入待ち"
+CONFIRM = "確認"
+NOTICE = "注意"
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something the planner still has to write or confirm in the new year."""
+
+    kind: str  # 記入待ち / 確認 / 注意
+    message: str
+    position: Position | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}{self.kind}: {self.message}"
+
+
+@dataclass
+class RolloverResult:
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # `check` on the new year
+
+
+# --- 和暦 in carried text -----------------------------------------------------
+
+_ERA_FY = re.compile(r"令和([0-9]+|[０-９]+|元)年度")
+_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+_TO_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def reiwa(year: int) -> int:
+    """FY2024 -> 6 (令和6年度)."""
+    return year - 2018
+
+
+def shift_era(text: str, year: int, *, near_only: bool = True) -> str:
+    """Move 令和N年度 one year on, for a text written in fiscal *year*.
+
+    With *near_only* only this year and next year move (令和6年度の実施状況 ->
+    令和7年度の実施状況, 令和7年度の計画 -> 令和8年度の計画): other years in a
+    title are facts (※令和2年度より付与) and stay. Without it every year
+    moves: for labels of KPI figures (令和5年度 = the prior column).
+    Full-width digits stay full-width.
+    """
+
+    def move(m: re.Match[str]) -> str:
+        written = m.group(1)
+        n = 1 if written == "元" else int(written.translate(_FULL))
+        if near_only and n not in (reiwa(year), reiwa(year) + 1):
+            return m.group(0)
+        new = str(n + 1)
+        if written != "元" and written != written.translate(_FULL):
+            new = new.translate(_TO_FULL)
+        return f"令和{new}年度"
+
+    return _ERA_FY.sub(move, text)
+
+
+def _shift_all(value: Any, year: int, near_only: bool) -> Any:
+    if isinstance(value, str):
+        return shift_era(value, year, near_only=near_only)
+    if isinstance(value, list):
+        return [_shift_all(v, year, near_only) for v in value]
+    if isinstance(value, dict):
+        return {k: _shift_all(v, year, near_only) for k, v in value.items()}
+    return value
+
+
+def next_date(text: str) -> str:
+    """2025-07-31 -> 2026-07-31 (29 Feb -> 28 Feb)."""
+    d = date.fromisoformat(text)
+    try:
+        return d.replace(year=d.year + 1).isoformat()
+    except ValueError:
+        return d.replace(year=d.year + 1, day=28).isoformat()
+
+
+# --- YAML writing ----------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """A value with comments, and optionally something for the planner to do.
+
+    ``before`` are full comment lines above the key or list item, ``after`` a
+    comment at the end of its line (only for values written on that line).
+    """
+
+    value: Any
+    before: tuple[str, ...] = ()
+    after: str | None = None
+    todo: tuple[str, str] | None = None  # (kind, message)
+
+
+def plain(value: Any) -> Any:
+    """The data without notes: what the written YAML must load back as."""
+    if isinstance(value, Note):
+        return plain(value.value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+_LOOKS_TYPED = re.compile(r"^([-+.]?[0-9]|~$|(null|true|false|yes|no|on|off|y|n)$)", re.IGNORECASE)
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+WIDTH = 100
+
+
+def scalar(text: str, flow: bool = False) -> str:
+    """A string as YAML: plain when that reads back as the same string, else "quoted".
+
+    Strings that YAML 1.1/1.2 (and so the editor's schema check) would read
+    as numbers, booleans or null are quoted, as planners write them
+    (``target: "95.5"``). Private-use characters (Wingdings bullets) are
+    written as escapes (``"\\uF0D8"``), as in the hand-written files.
+    """
+    safe = (
+        text != ""
+        and text == text.strip()
+        and all(ch.isprintable() and ch != "\u3000" for ch in text)
+        and text[0] not in "-?:,[]{}#&*!|>'\"%@`"
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not _LOOKS_TYPED.match(text)
+        and not _PRIVATE_USE.search(text)
+        and not (flow and any(ch in text for ch in ",[]{}"))
+    )
+    if safe:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _PRIVATE_USE.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted)
+
+
+def _flow(value: Any) -> str | None:
+    """One-line form of a value, or None when it must be written as a block."""
+    if isinstance(value, Note):
+        return None
+    if isinstance(value, str):
+        return scalar(value, flow=True)
+    if isinstance(value, list):
+        parts = [_flow(v) for v in value]
+        if any(p is None or v is None for p, v in zip(parts, value, strict=True)):
+            return None
+        return "[" + ", ".join(parts) + "]"  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            p = _flow(v)
+            if p is None or v is None:
+                return None
+            items.append(f"{scalar(k, flow=True)}: {p}")
+        return "{" + ", ".join(items) + "}"
+    return None
+
+
+def _inline(value: Any, indent: int) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return scalar(value)
+    if isinstance(value, list | dict) and not value:
+        return "[]" if isinstance(value, list) else "{}"
+    if _has_block(value):
+        return None  # page blocks are always written one key a line, as planners do
+    text = _flow(value)
+    if text is None or indent + len(text) > WIDTH or _depth(value) > 2:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value) and len(text) > 60:
+        return None  # a list of sentences reads better one a line
+    # Figures, cells, short rows stay on one line ({numerator: …, denominator: …}).
+    return text
+
+
+def _has_block(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "type" in value or any(_has_block(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_block(v) for v in value)
+    return False
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _unwrap(value: Any) -> tuple[Any, tuple[str, ...], str | None]:
+    if isinstance(value, Note):
+        return value.value, value.before, value.after
+    return value, (), None
+
+
+def _comments(lines: tuple[str, ...], indent: int) -> list[str]:
+    return [" " * indent + "# " + part for line in lines for part in line.split("\n")]
+
+
+def _trail(after: str | None) -> str:
+    return f"  # {after}" if after else ""
+
+
+def _block(value: Any, indent: int, spaced: bool = False) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    if isinstance(value, dict):
+        for key, raw in value.items():
+            node, before, after = _unwrap(raw)
+            if spaced and out:
+                out.append("")
+            out += _comments(before, indent)
+            head = f"{pad}{scalar(key)}:"
+            text = _inline(node, indent + len(head) + 1)
+            if text is not None:
+                out.append(f"{head} {text}".rstrip() + _trail(after))
+            else:
+                out.append(head + _trail(after))
+                # A top-level list of entries (kpis, pages) gets a blank line between items.
+                out += _block(node, indent + 2, spaced=indent == 0 and isinstance(node, list))
+        return out
+    for raw in value:
+        node, before, after = _unwrap(raw)
+        if spaced and out:
+            out.append("")
+        out += _comments(before, indent)
+        text = _inline(node, indent + 2)
+        if text is not None:
+            out.append(f"{pad}- {text}".rstrip() + _trail(after))
+            continue
+        sub = _block(node, indent + 2)
+        while sub and sub[0].lstrip().startswith("#"):
+            out.append(sub.pop(0))
+        out.append(f"{pad}- {sub[0].lstrip()}")
+        out += sub[1:]
+    return out
+
+
+def dump(data: dict[str, Any], header: list[str]) -> str:
+    """The YAML text of *data* (a mapping with notes), below *header* comment lines."""
+    return "\n".join([*header, *_block(data, 0, spaced=False)]) + "\n"
+
+
+def iter_todos(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(path, kind, message) of every note that asks for something."""
+    if isinstance(value, Note):
+        if value.todo:
+            yield path, *value.todo
+        yield from iter_todos(value.value, path)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_todos(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_todos(v, (*path, i))
+
+
+# --- the rollover ------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    year: int  # the new year
+    catalog: Catalog  # the new year's catalogue
+    previous: Plan  # last year, validated
+    renamed: dict[str, str] = field(default_factory=dict)  # old id -> successor id
+    dropped: set[str] = field(default_factory=set)  # ids the new catalogue has no more
+    notices: list[Todo] = field(default_factory=list)
+
+    @property
+    def fy(self) -> str:
+        return fiscal_year(self.year)
+
+    @property
+    def last_fy(self) -> str:
+        return fiscal_year(self.year - 1)
+
+    def kpi_id(self, old: str) -> str | None:
+        """The id of a KPI in the new year, or None when it is dropped."""
+        if old in self.dropped:
+            return None
+        return self.renamed.get(old, old)
+
+
+def new_year(project: Project, branch: str, year: int) -> RolloverResult:
+    """Create plans/<branch>/<year>/ from the previous year; never overwrites."""
+    check_branch(branch)
+    target = project.year_dir(branch, year)
+    shown = project.relative(target) + "/"
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UserError.single(
+            f"{shown} はすでにあります。上書きはしません"
+            "（作り直すときは、そのフォルダを別の場所へ移してから実行してください）"
+        )
+    if not project.branch_file(branch).is_file():
+        raise UserError.single(
+            f"支部「{branch}」がありません（{project.relative(project.branch_file(branch))} を先に作ってください）"
+        )
+    source_files = project.year_files(branch, year - 1)
+    if not source_files:
+        last = project.relative(project.year_dir(branch, year - 1)) + "/"
+        raise UserError.single(
+            f"前年度（{fiscal_year(year - 1)}）のデータ {last} がありません。"
+            f"{fiscal_year(year)}は前年度のデータから作ります。先に {last} を作ってください"
+        )
+    catalog_path = project.catalog_file(year)
+    if not catalog_path.is_file():
+        raise UserError.single(
+            f"{fiscal_year(year)}のKPIカタログ {project.relative(catalog_path)} がありません。"
+            f"先に作ってください（{project.relative(project.catalog_file(year - 1))} を写して、"
+            "変わったKPIを直します）"
+        )
+    problems: list[Problem] = []
+    catalog = validate_model(
+        Catalog, load_file(catalog_path, project.relative(catalog_path)), problems
+    )
+    if catalog is None:
+        raise UserError(problems)
+    previous = load_plan(project, branch, year - 1)  # last year must check cleanly
+
+    ctx = _Context(year, catalog, previous)
+    _plan_kpi_ids(ctx)
+    entries = iter(previous.data.kpis)
+    outputs: dict[str, tuple[str, dict[str, Any]]] = {}
+    for path in source_files:
+        name = project.relative(path)
+        loaded = load_file(path, name)
+        data = {
+            key: _top_level(ctx, key, value, entries, name, loaded.source)
+            for key, value in loaded.data.items()
+        }
+        header = _header(path.read_text(encoding="utf-8"), ctx, branch)
+        outputs[path.name] = (dump(data, header), data)
+
+    folder_name = project.relative(target)
+    todos: list[Todo] = []
+    for file_name, (text, data) in outputs.items():
+        shown_name = f"{folder_name}/{file_name}"
+        loaded = load_text(text, shown_name)
+        if loaded.data != plain(data):  # pragma: no cover - a bug in the writer
+            raise AssertionError(f"{file_name}: written YAML does not read back the same")
+        for p, kind, message in iter_todos(data):
+            where = loaded.source.key(p) if p and isinstance(p[-1], str) else loaded.source.get(p)
+            todos.append(Todo(kind, message, where))
+
+    written = _write(target, {name: text for name, (text, _) in outputs.items()})
+    result = RolloverResult(target, written, ctx.notices + todos)
+    try:
+        result.problems = pipeline.check(project, branch, year)
+    except UserError as exc:
+        result.problems = exc.problems
+    return result
+
+
+def _write(target: Path, files: dict[str, str]) -> list[Path]:
+    """Stage next to the target, then rename the whole folder into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{target.name}-", dir=target.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if target.is_dir():
+            target.rmdir()  # empty (checked above); rmdir refuses otherwise
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError.single(
+            f"{target} を書き込めませんでした（{exc.strerror or exc}）"
+        ) from None
+    return [target / name for name in files]
+
+
+def _header(text: str, ctx: _Context, branch: str) -> list[str]:
+    """The source file's leading comments, modeline first, moved to the new year."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    modeline = next((ln for ln in lines if "yaml-language-server:" in ln), MODELINE)
+    rest = [shift_era(ln, ctx.year - 1) for ln in lines if ln != modeline]
+    made = (
+        f"# {ctx.last_fy}（plans/{branch}/{ctx.year - 1}/）から kenpo-report new で作りました。"
+        "「記入待ち」の箇所を書き、「確認」の箇所を見直してください。"
+    )
+    return [modeline, *rest, made]
+
+
+def _plan_kpi_ids(ctx: _Context) -> None:
+    """Which of last year's KPIs continue, under which id."""
+    seen = {e.successor or e.kpi for e in ctx.previous.data.kpis}
+    for index, entry in enumerate(ctx.previous.data.kpis):
+        new_id = entry.successor or entry.kpi
+        if entry.successor:
+            ctx.renamed[entry.kpi] = entry.successor
+        if new_id not in ctx.catalog.kpis:
+            ctx.dropped.add(entry.kpi)
+            name = ctx.previous.catalog.kpis[entry.kpi].name
+            hint = (
+                f"（successor の「{entry.successor}」がカタログにありません）"
+                if entry.successor
+                else "（名称が変わったKPIなら、前年度のファイルのこのKPIに successor: 新しいID を書いてから作り直してください）"
+            )
+            ctx.notices.append(
+                Todo(
+                    NOTICE,
+                    f"KPI「{name}」（{entry.kpi}）は{ctx.fy}のKPIカタログにないため、引き継ぎませんでした{hint}",
+                    ctx.previous.source.get(("kpis", index, "kpi")),
+                )
+            )
+    for kpi_id, definition in ctx.catalog.kpis.items():
+        if kpi_id not in seen:
+            ctx.notices.append(
+                Todo(
+                    NOTICE,
+                    f"{ctx.fy}のKPIカタログの「{definition.name}」（{kpi_id}）は前年度のKPI一覧にありません。"
+                    "この支部で使うなら kpis に加えてください",
+                )
+            )
+
+
+def _top_level(
+    ctx: _Context, key: str, value: Any, entries: Iterator[KpiEntry], name: str, source: Any
+) -> Any:
+    if key == "documents" and isinstance(value, list):
+        return [_document(ctx, d) for d in value]
+    if key == "kpis" and isinstance(value, list):
+        carried = (_kpi(ctx, raw, next(entries)) for raw in value)
+        return [new for new in carried if new is not None]
+    if key == "pages" and isinstance(value, list):
+        return [_page(ctx, p) for p in value]
+    return value
+
+
+# --- documents -------------------------------------------------------------
+
+
+def _document(ctx: _Context, raw: dict[str, Any]) -> Any:
+    last = ctx.year - 1
+    out: dict[str, Any] = {}
+    before: tuple[str, ...] = ()
+    for key, value in raw.items():
+        if key == "date" and isinstance(value, str):
+            new = next_date(value)
+            out[key] = Note(
+                new,
+                after="仮の作成日（前年度の作成日の1年後）",
+                todo=(CONFIRM, f"作成日を仮に {new} にしました。報告書の日付に直してください"),
+            )
+        elif key == "kpi_list_notes":
+            # Notes about how this year's KPIs changed from the year before: year-specific.
+            lines = [f"{cat}: {n}" for cat, notes in (value or {}).items() for n in notes]
+            before = (f"{ctx.last_fy}のKPI一覧の注記は引き継いでいません:", *lines)
+        else:
+            out[key] = _shift_all(value, last, near_only=True)
+    return Note(out, before=before) if before else out
+
+
+# --- KPIs --------------------------------------------------------------------
+
+
+def _definition(catalog: Catalog, kpi_id: str, entry: KpiEntry) -> KpiDefinition:
+    definition = catalog.kpis[kpi_id]
+    overrides = {
+        name: getattr(entry, name, None)
+        for name in ("unit", "decimals")
+        if getattr(entry, name, None) is not None
+    }
+    return definition.model_copy(update=overrides) if overrides else definition
+
+
+def _figure_text(fig: Any, definition: KpiDefinition) -> str:
+    value = kpi_value(fig, definition, (), [])
+    return figure(value) if value is not None else ""
+
+
+def _carried(fig: Any) -> Any:
+    """A figure as written, without the source document's typed rate (checked last year)."""
+    if isinstance(fig, dict):
+        return {k: v for k, v in fig.items() if k != "typed"}
+    return fig
+
+
+def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
+    new_id = ctx.kpi_id(entry.kpi)
+    if new_id is None:
+        return None
+    old_def = ctx.previous.catalog.kpis[entry.kpi]
+    new_def = _definition(ctx.catalog, new_id, entry)
+    # A renamed KPI keeps its figures only if it still measures the same way.
+    same = new_id == entry.kpi or (
+        old_def.unit == new_def.unit and old_def.direction == new_def.direction
+    )
+    label = f"{new_def.name}（項番{entry.number}）"
+    by_prior = entry.target == PRIOR_YEAR
+    word = direction_word(new_def.direction)
+    prior = _carried(raw.get("actual")) if same else None
+    out: dict[str, Any] = {}
+    dropped: list[str] = []
+
+    def put_actual() -> None:
+        hint = "{numerator: …, denominator: …}" if isinstance(raw.get("actual"), dict) else "数値"
+        out["actual"] = Note(
+            None,
+            after=f"{TODO}: {ctx.fy}の実績（{hint}）",
+            todo=(TODO, f"{label}の{ctx.fy}の実績"),
+        )
+
+    def put_prior() -> None:
+        if prior is not None:
+            out["prior"] = Note(prior, after=f"{ctx.last_fy}の実績")
+        elif by_prior:
+            out["prior"] = Note(
+                None,
+                after=f"{TODO}: {ctx.last_fy}の実績（目標が対前年度のため必要です）",
+                todo=(
+                    TODO,
+                    f"{label}の前年度実績（{ctx.last_fy}の実績。目標が対前年度のため必要です）",
+                ),
+            )
+
+    def put_national() -> None:
+        out["national"] = Note(
+            None, after=f"{TODO}: 全国の実績", todo=(TODO, f"{label}の全国の実績")
+        )
+        if raw.get("national") is not None and same:
+            out["national_prior"] = _carried(raw["national"])
+
+    def put_rank() -> None:
+        out["rank"] = Note(None, after=f"{TODO}: 全国順位", todo=(TODO, f"{label}の全国順位"))
+        if raw.get("rank") is not None and same:
+            out["prior_rank"] = raw["rank"]
+
+    keys = list(raw)
+    if "actual" not in keys:
+        keys.insert(keys.index("target") + 1 if "target" in keys else len(keys), "actual")
+    for key in keys:
+        value = raw.get(key)
+        if key == "kpi":
+            out[key] = (
+                Note(new_id, after=f"{ctx.last_fy}の {entry.kpi} から変更")
+                if new_id != entry.kpi
+                else new_id
+            )
+        elif key == "successor" or key == "prior_label":
+            continue  # next year's rename is done; the label described last year's prior
+        elif key in ("statement", "target_label") and (by_prior or not same) and value:
+            if _DIGIT.search(value) or not same:
+                # It spells out last year's figure: let the tool write it from the prior.
+                shown = value.replace("\n", "\\n")
+                what = (
+                    "KPIの文言（statement）"
+                    if key == "statement"
+                    else "目標欄の表示（target_label）"
+                )
+                why = "前年度の数値を含む" if same else "KPIが変わった"
+                dropped.append(
+                    f"{ctx.last_fy}の{what}「{shown}」は{why}ため省きました（自動の文言になります）"
+                )
+            else:
+                out[key] = value
+        elif key == "target":
+            if by_prior:
+                resolved = (
+                    _figure_text(entry.actual, new_def) if same and entry.actual is not None else ""
+                )
+                out[key] = Note(
+                    value,
+                    after=f"前年度実績 {resolved} {word}（{ctx.last_fy}の実績から自動で決まります）"
+                    if resolved
+                    else f"前年度実績{word}",
+                )
+            else:
+                shown = _figure_text(entry.target, new_def)
+                out[key] = Note(
+                    value,
+                    after=f"{CONFIRM}: {ctx.last_fy}の目標",
+                    todo=(
+                        CONFIRM,
+                        f"{label}の目標 {shown}{word} は{ctx.last_fy}の目標です。{ctx.fy}の目標に直してください",
+                    ),
+                )
+        elif key == "actual":
+            put_actual()
+            if "prior" not in raw:
+                put_prior()
+        elif key == "prior":
+            put_prior()
+        elif key == "national":
+            put_national()
+        elif key == "national_prior":
+            continue  # two years old now; put_national carries last year's national
+        elif key == "rank":
+            put_rank()
+        elif key == "prior_rank":
+            continue  # replaced by last year's rank (put_rank)
+        else:
+            out[key] = value
+    if not same:
+        dropped.append(
+            f"{ctx.last_fy}の {entry.kpi}（{old_def.name}）とは測り方が違うため、実績は前年度実績に写していません"
+        )
+    return Note(out, before=tuple(dropped)) if dropped else out
+
+
+# --- pages -------------------------------------------------------------------
+
+# Blocks that are computed from the KPIs of the year they are in: carried.
+_KPI_BLOCKS = ("kpi_box", "formula", "comparison")
+
+
+def _page(ctx: _Context, raw: dict[str, Any]) -> Any:
+    last = ctx.year - 1
+    if raw.get("layout") in ("divider", "cover"):
+        return _shift_all(raw, last, near_only=True)
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "blocks":
+            out[key] = _PageBlocks(ctx, raw).run()
+        elif isinstance(value, str):
+            out[key] = shift_era(value, last)
+        else:
+            out[key] = value
+    if not out.get("blocks") and raw.get("blocks"):
+        return Note(out, todo=(TODO, f"ページ「{_shown(raw.get('title'))}」の{ctx.fy}の内容"))
+    return out
+
+
+def _shown(text: Any) -> str:
+    """A title as quoted in a message: one line, without private-use (Wingdings) marks."""
+    return _PRIVATE_USE.sub("", str(text or "")).replace("\n", " ").strip()
+
+
+class _PageBlocks:
+    """One measure page's blocks, moved to the new year."""
+
+    def __init__(self, ctx: _Context, page: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.last = ctx.year - 1
+        self.page_title = _shown(page.get("title"))
+        self.blocks: list[Any] = page.get("blocks") or []
+        self.plan = self._next_year_text()
+        if self.plan:
+            self.plan[0] = Note(
+                self.plan[0],
+                before=(
+                    f"ここから: {ctx.last_fy}に書いた{ctx.fy}の計画です。実施した内容に直してください",
+                ),
+                todo=(
+                    CONFIRM,
+                    f"ページ「{self.page_title}」の{ctx.fy}の取組みは、{ctx.last_fy}に書いた計画のままです",
+                ),
+            )
+        self.received = not self.plan  # nothing to place, or placed already
+
+    # Section titles: 令和N年度… is this (last) year's, 令和N+1年度… the plan for the next.
+    def _names(self, title: str | None, year: int) -> bool:
+        if not title:
+            return False
+        n = reiwa(year)
+        return any(
+            f"令和{d}年度" in title.translate(_FULL)
+            for d in ([str(n)] + (["元"] if n == 1 else []))
+        )
+
+    def _is_next(self, title: str | None) -> bool:
+        return self._names(title, self.last + 1) and not self._names(title, self.last)
+
+    def _is_current(self, title: str | None) -> bool:
+        return self._names(title, self.last)
+
+    def _next_year_text(self) -> list[Any]:
+        """Last year's plan for this year: the blocks of its next-year sections."""
+        found: list[Any] = []
+        for section_title, content in self._sections(self.blocks):
+            if self._is_next(section_title):
+                found += content
+        return found
+
+    def _sections(self, blocks: list[Any]) -> Iterator[tuple[str | None, list[Any]]]:
+        title: str | None = None
+        content: list[Any] = []
+        for block in blocks:
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind == "heading":
+                if title is not None:
+                    yield title, content
+                title, content = block.get("text"), []
+            elif kind == "columns":
+                for column in block.get("columns") or []:
+                    yield column.get("title"), column.get("blocks") or []
+            elif title is not None:
+                content.append(block)
+        if title is not None:
+            yield title, content
+
+    def run(self) -> list[Any]:
+        return self._flat(self.blocks)
+
+    def _flat(self, blocks: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        heading: dict[str, Any] | None = None
+        section: list[Any] = []
+        section_had: list[Any] = []
+
+        def close() -> None:
+            nonlocal heading, section, section_had
+            if heading is None:
+                out.extend(section)
+            else:
+                out.append(self._heading(heading, section, section_had))
+                out.extend(section)
+            heading, section, section_had = None, [], []
+
+        mode = "keep"
+        for block in blocks:
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind == "heading":
+                close()
+                heading = block
+                text = block.get("text")
+                if self._is_next(text):
+                    mode = "next"
+                elif self._is_current(text) and not self.received:
+                    mode = "receive"
+                else:
+                    mode = "keep"
+                if mode == "receive":
+                    self.received = True
+                    section.extend(self.plan)
+                continue
+            if heading is not None:
+                section_had.append(block)
+            if mode == "next":
+                continue  # moved to this year's section
+            new = self._block(block)
+            if new is not None:
+                section.append(new)
+        close()
+        if not self.received:
+            # A plan with nowhere to go: keep it under a heading of its own.
+            self.received = True
+            out += [
+                {"type": "heading", "text": f"{self.ctx.fy}の計画"},
+                *self.plan,
+            ]
+        return out
+
+    def _heading(self, block: dict[str, Any], section: list[Any], had: list[Any]) -> Any:
+        new = _shift_all(block, self.last, near_only=True)
+        if had and not section:
+            shown = _shown(new.get("text"))
+            return Note(new, todo=(TODO, f"ページ「{self.page_title}」の「{shown}」の内容"))
+        return new
+
+    def _block(self, block: Any) -> Any:
+        if not isinstance(block, dict):  # pragma: no cover - validated last year
+            return None
+        kind = block.get("type")
+        if kind == "columns":
+            return self._columns(block)
+        if kind == "heading":  # pragma: no cover - handled by _flat
+            return _shift_all(block, self.last, near_only=True)
+        if kind == "box" and "計画" in str(block.get("title", "")):
+            new = _shift_all(block, self.last, near_only=True)
+            return Note(
+                new,
+                before=(
+                    f"{self.ctx.last_fy}の事業計画を写しました。{self.ctx.fy}の事業計画に直してください",
+                ),
+                todo=(
+                    CONFIRM,
+                    f"ページ「{self.page_title}」の「{new.get('title')}」は{self.ctx.last_fy}の事業計画です",
+                ),
+            )
+        if kind == "paragraph" and block.get("style") == "badge":
+            return block
+        if kind in _KPI_BLOCKS:
+            return self._kpi_block(block)
+        if kind == "table" and _is_kpi_block(block):
+            return self._kpi_table(block)
+        return None  # last year's results
+
+    def _columns(self, block: dict[str, Any]) -> Any:
+        columns = []
+        for column in block.get("columns") or []:
+            title = column.get("title")
+            blocks = column.get("blocks") or []
+            new_blocks: list[Any] = []
+            if self._is_current(title) and not self.received:
+                # Last year's plan replaces last year's results (their headings included).
+                self.received = True
+                kept = [self._block(x) for x in blocks if _is_kpi_block(x)]
+                new_blocks = [b for b in kept if b is not None] + self.plan
+            elif not self._is_next(title):
+                new_blocks = [b for b in (self._block(x) for x in blocks) if b is not None]
+            new = dict(column)
+            if title is not None:
+                new["title"] = shift_era(title, self.last)
+            new["blocks"] = new_blocks
+            if blocks and not new_blocks:
+                shown = _shown(new.get("title")) or "見出しのない列"
+                columns.append(
+                    Note(new, todo=(TODO, f"ページ「{self.page_title}」の「{shown}」の内容"))
+                )
+            else:
+                columns.append(new)
+        return {**block, "columns": columns}
+
+    def _kpi_block(self, block: dict[str, Any]) -> Any:
+        ctx = self.ctx
+        new = dict(block)
+        if block.get("kpi") is not None:
+            kpi_id = ctx.kpi_id(block["kpi"])
+            if kpi_id is None:
+                return None
+            new["kpi"] = kpi_id
+        if block["type"] == "kpi_box":
+            rows = []
+            for row in block.get("rows") or []:
+                kpi_id = ctx.kpi_id(row.get("kpi"))
+                if kpi_id is not None:
+                    rows.append({**row, "kpi": kpi_id})
+            if not rows:
+                return None
+            new["rows"] = rows
+            statements = block.get("statements")
+            if statements and any(_DIGIT.search(s) for s in statements):
+                del new["statements"]
+                new = _shift_all(new, self.last, near_only=False)
+                return Note(
+                    new,
+                    before=(
+                        f"{ctx.last_fy}の文言は前年度の数値を含むため省きました（KPI一覧の文言になります）:",
+                        *statements,
+                    ),
+                    todo=(
+                        CONFIRM,
+                        f"ページ「{self.page_title}」のKPIの文言は省きました（KPI一覧の文言を表示します）",
+                    ),
+                )
+        # Labels of KPI figures name years relative to the report: all move on.
+        return _shift_all(new, self.last, near_only=False)
+
+    def _kpi_table(self, block: dict[str, Any]) -> Any:
+        ctx = self.ctx
+        new = dict(block)
+        for part in ("header", "rows"):
+            rows = []
+            for row in block.get(part) or []:
+                cells = []
+                # A row of figures typed last year (no KPI in it) is last year's result.
+                keep = part == "header" or not _typed_figures(row) or _row_kpis(row)
+                for cell in row:
+                    if isinstance(cell, dict) and cell.get("kpi") is not None:
+                        kpi_id = ctx.kpi_id(cell["kpi"])
+                        if kpi_id is None:
+                            keep = False
+                            break
+                        cell = {**cell, "kpi": kpi_id}
+                    cells.append(cell)
+                if keep:
+                    rows.append(cells)
+            if part in block:
+                new[part] = rows
+        if not new.get("rows"):
+            return None
+        return Note(
+            _shift_all(new, self.last, near_only=False),
+            before=(
+                f"{ctx.last_fy}の表を写しました。文言の中の数値（目標など）を確認してください",
+            ),
+            todo=(
+                CONFIRM,
+                f"ページ「{self.page_title}」のKPIの表は{ctx.last_fy}の文言のままです。文言の中の数値を確認してください",
+            ),
+        )
+
+
+_FIGURE_CELLS = ("number", "ratio", "diff", "change")
+
+
+def _row_kpis(row: list[Any]) -> bool:
+    return any(isinstance(cell, dict) and cell.get("kpi") is not None for cell in row)
+
+
+def _typed_figures(row: list[Any]) -> bool:
+    return any(
+        isinstance(cell, dict) and any(cell.get(k) is not None for k in _FIGURE_CELLS)
+        for cell in row
+    )
+
+
+def _is_kpi_block(block: Any) -> bool:
+    """A block computed from the year's KPIs (kpi_box, formula, comparison, KPI tables)."""
+    if not isinstance(block, dict):  # pragma: no cover - validated last year
+        return False
+    if block.get("type") in _KPI_BLOCKS:
+        return True
+    return block.get("type") == "table" and any(
+        isinstance(cell, dict) and cell.get("kpi") is not None
+        for part in ("header", "rows")
+        for row in block.get(part) or []
+        for cell in row
+    )

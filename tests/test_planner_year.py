@@ -1,0 +1,88 @@
+"""A planner's year, end to end, on a copy of the project:
+
+new iwate 2025 -> check passes -> fill in the actuals (a text edit of the YAML,
+as in an editor) -> build writes PDF and DOCX -> the FY2025 report shows the
+FY2024 actuals where it shows last year's figures.
+
+One real build (about 10 s) for the whole module, shared by its tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import copy_project, pdf_text
+from kenpo_report.cli import main
+
+FILLED = re.compile(r"^(\s*)actual:  # 記入待ち.*$", re.M)
+
+
+def run(project, *args):
+    return main(["--project", str(project.root), *args])
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    """Every step's exit code and output, run once."""
+    project = copy_project(tmp_path_factory.mktemp("planner") / "project")
+    steps = {"new": run(project, "new", "iwate", "2025")}
+    steps["check"] = run(project, "check", "iwate", "2025")
+    path = project.year_dir("iwate", 2025) / "10-kpis.yaml"
+    text, filled = FILLED.subn(r'\1actual: "50.0"', path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    steps["filled"] = filled
+    steps["check_filled"] = run(project, "check", "iwate", "2025", "--strict")
+    steps["build"] = run(project, "build", "iwate", "2025")
+    return project, steps
+
+
+def test_new_then_check_passes(year):
+    _, steps = year
+    assert steps["new"] == 0
+    assert steps["check"] == 0
+
+
+def test_every_actual_was_waiting_and_is_filled(year):
+    project, steps = year
+    assert steps["filled"] == 15  # 17 KPIs last year; 2 are not in the FY2025 catalogue
+    text = (project.year_dir("iwate", 2025) / "10-kpis.yaml").read_text(encoding="utf-8")
+    assert "記入待ち: 令和7年度の実績" not in text
+    assert steps["check_filled"] == 0  # no warning either
+
+
+def test_build_writes_both_documents(year):
+    project, steps = year
+    assert steps["build"] == 0
+    folder = project.output_dir("iwate", 2025)
+    assert (folder / "results.pdf").read_bytes().startswith(b"%PDF-")
+    assert (folder / "results.docx").read_bytes().startswith(b"PK")
+
+
+def test_kpi_list_shows_last_years_actuals(year):
+    """In the 岩手 KPI一覧 a 対前年度 target is last year's actual (from plans/iwate/2024/10-kpis.yaml)."""
+    project, _ = year
+    kpi_list = pdf_text(project.output_dir("iwate", 2025) / "results.pdf", page=1)
+    assert "令和7年度 岩手支部事業計画におけるKPI" in kpi_list
+    for shown in (
+        "0.252％以上",  # receipt_assessment_rate actual "0.252"
+        "10,026円以上",  # reexamination_amount actual "10026"
+        "76.15％以上",  # claim_collection_rate 54576117 / 71667995
+        "32.6％以上",  # referral_visit_rate 3415 / 10489
+        "91.9％以上",  # generic_share actual "91.9"
+    ):
+        assert shown in kpi_list, shown
+    assert "3,743事業所" in kpi_list  # committee_offices actual "3743"
+    assert "50.0％" in kpi_list  # this year's filled-in actual
+
+
+def test_measure_page_shows_last_year_in_the_prior_table(year):
+    """The 令和6年度 comparison table (basis: prior) holds FY2024's counts and rate."""
+    project, _ = year
+    text = pdf_text(project.output_dir("iwate", 2025) / "results.pdf")
+    prior_table = re.search(r"令和6年度\s+対象者数.*?全国[^\n]*", text, re.S)
+    assert prior_table is not None
+    block = prior_table.group(0)
+    for shown in ("173,770人", "107,020人", "61.6％"):  # checkup_rate actual 107020 / 173770
+        assert shown in block, shown
