@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="支部・年度・文書と、出力が最新かを表示する")
     listing.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
 
+    preview = sub.add_parser("preview", help="報告書をブラウザで確認する（保存すると自動で更新）")
+    preview.add_argument("branch", help="支部（例: iwate）")
+    preview.add_argument("year", help="年度（西暦、例: 2024）")
+    preview.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
+
     schema = sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する")
     schema.add_argument(
         "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
@@ -77,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         return _schema(args)
     try:
         project = Project.at(args.project)
+        if args.command == "preview":
+            from .preview import serve  # only here: other commands need no file watcher
+
+            return serve(project, check_branch(args.branch), check_year(args.year), port=args.port)
         if args.command == "build":
             return _build(project, args)
         if args.command == "new":
