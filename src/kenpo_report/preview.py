@@ -46,9 +46,8 @@ from . import pipeline
 from .errors import Problem, Severity, UserError
 from .formatting import fiscal_year
 from .project import Project, check_branch
-from .render import chart as chart_render
 from .render import pdf as pdf_render
-from .report import IMAGE_SCHEME, build_report, charts, image_url
+from .report import IMAGE_SCHEME, image_url
 from .validate import load_plan
 
 DEFAULT_HOST = "127.0.0.1"
@@ -109,17 +108,11 @@ def build_snapshot(project: Project, branch: str, year: int, version: str) -> Sn
     snapshot = Snapshot(version, datetime.now())
     try:
         plan = load_plan(project, branch, year)  # load + validate
+        laid_out, snapshot.warnings = pipeline.lay_out_plan(project, plan)  # compute + lay out
         images = {image_url(content): content for content in plan.images.values()}
-        for document in plan.data.documents:
-            report = build_report(plan, document)  # compute
-            snapshot.warnings += pipeline._warnings(plan, report)
-            drawn = charts(report.pages)
-            images.update(
-                {c["url"]: chart_render.draw(c["chart"], project.fonts, "svg") for c in drawn}
-            )
-            html_text = pipeline.lay_out(project, plan, report)  # lay out
-            snapshot.documents.append(Document(document.id, document.title, html_text))
-        snapshot.warnings = pipeline._unique(snapshot.warnings)
+        for item in laid_out:
+            images.update(pipeline.draw_charts(project, item.charts)[0])
+            snapshot.documents.append(Document(item.document.id, item.document.title, item.html))
         snapshot.assets = pdf_render.Assets(project.templates, project.fonts, images)
         prefix = IMAGE_SCHEME + ":"
         snapshot.images = {url.removeprefix(prefix): data for url, data in images.items()}
