@@ -51,6 +51,7 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
         positions = list(range(len(chart.categories)))
         bars = [s for s in chart.series if s.kind == "bar"]
         width = 0.8 / max(len(bars), 1)
+        handles = []  # in the YAML's order: matplotlib would list lines before bars
         for index, series in enumerate(chart.series):
             values = [float(v) if isinstance(v, Decimal) else None for v in series.values]
             colour = COLOURS[index % len(COLOURS)]
@@ -59,16 +60,18 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
                 xs = [p + offset for p, v in zip(positions, values, strict=True) if v is not None]
                 ys = [v for v in values if v is not None]
                 drawn = ax.bar(xs, ys, width=width * 0.95, color=colour, label=series.name)
+                handles.append(drawn)
                 ax.bar_label(drawn, labels=[_label(v, chart) for v in ys], fontsize=7, padding=1)
             else:
                 points = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
-                ax.plot(
+                (line,) = ax.plot(
                     [p for p, _ in points],
                     [v for _, v in points],
                     marker="o",
                     color=colour,
                     label=series.name,
                 )
+                handles.append(line)
                 for p, v in points:
                     ax.annotate(
                         _label(v, chart),
@@ -87,10 +90,11 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
         if chart.title:
             ax.set_title(chart.title, fontsize=10)
         ax.legend(
+            handles=handles,
             fontsize=8,
             frameon=False,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.12),
+            bbox_to_anchor=(0.5, -0.16),
             ncol=min(len(chart.series), 4),
         )
         fig.tight_layout()

@@ -37,6 +37,8 @@ from .pdf import Assets
 
 FONT = "BIZ UDPGothic"
 BASE_SIZE = Pt(9)
+# A chart's figures repeat what the picture shows: small, so the page keeps its length.
+CHART_FIGURES_SIZE = Pt(7)
 HEADER_FILL = "DDE6F0"
 _CELL_MARGIN = 60  # twips, left and right of every table cell
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -197,7 +199,7 @@ class _Writer:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self.inline(p, paragraph)
         for table in el.iter("table"):  # a chart's figures: a picture has no text
-            self.table(table, target)
+            self.table(table, target, size=CHART_FIGURES_SIZE)
 
     def section(self, el: lxml_html.HtmlElement) -> None:
         body = self.doc.element.body
@@ -309,7 +311,7 @@ class _Writer:
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.line_spacing = Pt(4)
 
-    def table(self, el: lxml_html.HtmlElement, target: object) -> None:
+    def table(self, el: lxml_html.HtmlElement, target: object, size: Pt | None = None) -> None:
         # Own columns only: a layout column may hold tables with colgroups of their own.
         widths = [
             float(m.group(1))
@@ -370,11 +372,11 @@ class _Writer:
                 cell = cells[r * ncols + c]
                 if colspan > 1 or rowspan > 1:
                     cell = cell.merge(cells[(r + rowspan - 1) * ncols + c + colspan - 1])
-                self._cell(cell, td)
+                self._cell(cell, td, size)
                 c += colspan
         self._spacer(target)
 
-    def _cell(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
+    def _cell(self, cell: _Cell, td: lxml_html.HtmlElement, size: Pt | None = None) -> None:
         classes = set((td.get("class") or "").split())
         if any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in td):
             # A layout column (columns block): its blocks go into the cell as they are,
@@ -397,7 +399,7 @@ class _Writer:
             _shade(cell, HEADER_FILL)
         if "numerator" in classes:
             _cell_border(cell, "bottom")
-        self.inline(td, paragraph, bold="total" in classes)
+        self.inline(td, paragraph, bold="total" in classes, size=size)
         cell.vertical_alignment = 1  # center
 
     def _usable_width(self) -> int:
