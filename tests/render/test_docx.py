@@ -112,3 +112,40 @@ def test_pageref_fields_after_libreoffice_conversion(document, tmp_path):
             assert f"【項番{number}】" not in page(n - 1), f"{number} starts before P{n}"
             checked += 1
     assert checked >= 6
+
+
+def _render_html(html: str, tmp_path) -> docx.document.Document:
+    import io
+
+    from kenpo_report.render import docx as docx_render
+    from kenpo_report.render.pdf import Assets
+
+    data = docx_render.render(html, Assets(tmp_path, tmp_path))
+    return docx.Document(io.BytesIO(data))
+
+
+def test_running_head_only_on_a_sheets_later_pages(tmp_path):
+    html = (
+        '<html><body><section id="a" data-orientation="portrait"><p>一覧</p></section>'
+        '<section id="b" data-running-head="業務グループ（続き）"><h2>業務グループ</h2><p>本文</p></section>'
+        '<section id="c" data-running-head="保健グループ（続き）"><h2>保健グループ</h2></section>'
+        "</body></html>"
+    )
+    doc = _render_html(html, tmp_path)
+    assert len(doc.sections) == 3, "one Word section per sheet"
+    first, *sheets = doc.sections
+    assert first.page_width < first.page_height, "the first section's orientation"
+    assert not first.different_first_page_header_footer and not first.header.paragraphs[0].text
+    for section, title in zip(sheets, ("業務グループ", "保健グループ"), strict=True):
+        assert section.page_width < section.page_height
+        assert section.different_first_page_header_footer
+        assert section.header.paragraphs[0].text == f"{title}（続き）"
+        assert section.first_page_header.paragraphs[0].text == ""
+        for footer in (section.footer, section.first_page_footer):
+            fields = footer._element.xpath(".//w:fldSimple/@w:instr")
+            assert [f.strip() for f in fields] == ["PAGE"], "page numbers on every page"
+
+
+def test_no_running_head_keeps_one_section(document):
+    _, doc = document
+    assert len(doc.sections) == 1

@@ -3,7 +3,9 @@
 The writer understands a documented subset of HTML, the shapes the shared
 block macros produce:
 
-- ``section`` (a new page; ``id`` becomes a bookmark; ``data-orientation``),
+- ``section`` (a new page; ``id`` becomes a bookmark; the first section's
+  ``data-orientation`` sets the paper; ``data-running-head`` is the text at the
+  top of the section's continuation pages, e.g. a sheet title with （続き）),
 - ``h1``–``h4``, ``p`` (``br`` for line breaks), ``ul``/``li``,
 - ``div.box``, ``div.insert``, ``div.legend`` (framed or plain groups),
 - ``table`` with ``colgroup/col`` widths (%), ``thead`` rows (repeated on
@@ -16,6 +18,7 @@ Same signature as :mod:`kenpo_report.render.pdf`.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -81,9 +84,12 @@ class _Writer:
             name: self.doc.styles[name]
             for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4")
         }
+        # One Word section per HTML section when any has a running head: a section's
+        # own header is the only way Word and LibreOffice show text on its later pages.
+        self.word_sections = False
         self._set_fonts()
         self._page_setup(self.doc.sections[0], landscape=True)
-        self._footer_page_field()
+        self._footer_page_field(self.doc.sections[0].footer)
 
     # --- document setup ------------------------------------------------------
 
@@ -119,8 +125,8 @@ class _Writer:
         section.top_margin = Mm(12)
         section.bottom_margin = Mm(14)
 
-    def _footer_page_field(self) -> None:
-        paragraph = self.doc.sections[0].footer.paragraphs[0]
+    def _footer_page_field(self, footer: object) -> None:
+        paragraph = footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _field(paragraph, "PAGE", "1")
 
@@ -150,7 +156,13 @@ class _Writer:
 
     def write(self, tree: lxml_html.HtmlElement) -> None:
         body = tree.find("body")
-        for element in body if body is not None else []:
+        elements = list(body) if body is not None else []
+        sections = [el for el in elements if el.tag == "section"]
+        if sections:
+            portrait = sections[0].get("data-orientation") == "portrait"
+            self._page_setup(self.doc.sections[0], landscape=not portrait)
+        self.word_sections = any(el.get("data-running-head") for el in sections)
+        for element in elements:
             self.element(element)
 
     def element(self, el: lxml_html.HtmlElement, container: object = None) -> None:
@@ -203,6 +215,10 @@ class _Writer:
 
     def section(self, el: lxml_html.HtmlElement) -> None:
         body = self.doc.element.body
+        if self.word_sections:
+            if len(body) > 1:
+                self._end_word_section(body)
+            self._running_head(el.get("data-running-head"))
         before = len(body) - 1  # python-docx keeps the final sectPr last
         for child in el:
             self.element(child)
@@ -212,7 +228,7 @@ class _Writer:
             first_p = OxmlElement("w:p")
             body.insert(before, first_p)
         paragraph = Paragraph(first_p, self.doc._body)
-        if before > 0:
+        if before > 0 and not self.word_sections:
             paragraph.paragraph_format.page_break_before = True
         anchor = el.get("id")
         if anchor:
@@ -234,6 +250,40 @@ class _Writer:
         index = 1 if ppr is not None else 0
         paragraph._p.insert(index, start)
         paragraph._p.append(end)
+
+    def _end_word_section(self, body: object) -> None:
+        """Close the section written so far: its properties move into its last paragraph."""
+        final = body[-1]  # the body's sectPr: the properties of the section being closed
+        last = body[-2]
+        if last.tag != qn("w:p"):
+            last = OxmlElement("w:p")
+            body.insert(len(body) - 1, last)
+        last.get_or_add_pPr().append(copy.deepcopy(final))
+        # The new section starts from the same page setup with its own header and footer.
+        for child in list(final):
+            if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")):
+                final.remove(child)
+
+    def _running_head(self, text: str | None) -> None:
+        """The section's header: nothing on its first page, *text* on the pages after."""
+        section = self.doc.sections[-1]
+        section.different_first_page_header_footer = bool(text)
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        if len(section.footer.paragraphs[0].runs) == 0 and not section.footer.paragraphs[
+            0
+        ]._p.xpath("w:fldSimple"):
+            self._footer_page_field(section.footer)
+        if not text:
+            return
+        section.first_page_header.is_linked_to_previous = False
+        section.first_page_footer.is_linked_to_previous = False
+        self._footer_page_field(section.first_page_footer)
+        paragraph = section.header.paragraphs[0]
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(10)
+        run.font.color.rgb = ACCENT
 
     def _paragraph_format(self, paragraph: Paragraph, classes: set[str]) -> None:
         if classes & {"right", "group"}:
