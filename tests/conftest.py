@@ -34,6 +34,27 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, object]:
     return proj, build(proj, "iwate", 2024)
 
 
+def _targets() -> list[tuple[str, int]]:
+    return [
+        (folder.parent.name, int(folder.name))
+        for folder in sorted(ROOT.glob("plans/*/[0-9][0-9][0-9][0-9]"))
+        if (folder / "00-document.yaml").is_file()
+    ]
+
+
+# Every branch-year in plans/ that has documents to build.
+TARGETS = _targets()
+
+
+@pytest.fixture(scope="session")
+def built_everything(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Every document of plans/, built once per test session."""
+    project = copy_project(tmp_path_factory.mktemp("everything") / "project")
+    for branch, year in TARGETS:
+        build(project, branch, year)
+    return project
+
+
 def pdf_text(path: Path, page: int | None = None, layout: bool = True) -> str:
     """pdftotext of one page (or all), as the checks of page numbers read it."""
     pages = ["-f", str(page), "-l", str(page)] if page is not None else []
