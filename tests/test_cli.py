@@ -65,3 +65,23 @@ def test_check_json(project, capsys):
     assert out["ok"] is True
     assert "iwate/2024" in out["checked"]
     assert all({"file", "line", "column", "message"} <= set(p) for p in out["problems"])
+
+
+def test_project_option_after_the_command(project, capsys):
+    assert main(["check", "iwate", "2024", "--project", str(project.root)]) == 0
+    assert "1件の支部・年度を検査しました" in capsys.readouterr().err
+
+
+def test_closed_pipe_ends_quietly(project, monkeypatch):
+    import io
+    import os
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+        def fileno(self) -> int:
+            return os.open(os.devnull, os.O_WRONLY)
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert run(project, "check", "--format", "json") == 1

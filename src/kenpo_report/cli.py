@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("year", help="年度（西暦、例: 2024）")
     preview.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
 
+    site = sub.add_parser("site", help="作った文書の目次（index.html）を作る")
+    site.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="文書のあるフォルダ。目次をここに書き出す（既定: プロジェクトの output/）",
+    )
+
     schema = sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する")
     schema.add_argument(
         "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
@@ -73,10 +82,25 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "-o", "--output", type=Path, help="書き出すファイル（省略すると画面に表示）"
     )
+    # --project may also follow the command: `kenpo-report check --project DIR`.
+    for command in sub.choices.values():
+        command.add_argument(
+            "--project", type=Path, default=argparse.SUPPRESS, help="プロジェクトのフォルダ"
+        )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`check --format json | head`): stop quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
         return _schema(args)
@@ -92,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new(project, args)
         if args.command == "list":
             return _list(project, args)
+        if args.command == "site":
+            return _site(project, args)
         return _check(project, args)
     except UsageError as exc:
         print(f"kenpo-report: 使い方の誤り: {exc}", file=sys.stderr)
@@ -218,6 +244,24 @@ def _list(project: Project, args: argparse.Namespace) -> int:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(status.table(rows))
+    return 0
+
+
+def _site(project: Project, args: argparse.Namespace) -> int:
+    from . import site  # here, like preview: only this command uses it
+
+    target, rows = site.write_index(project, args.output)
+    errors = [f"{r.branch} {r.year}" for r in rows if r.state == site.ERROR]
+    missing = [f"{r.branch} {r.year} {r.document}" for r in rows if r.missing]
+    print(f"作成しました: {project.relative(target)}")
+    if missing:
+        print(f"{site.MISSING}の文書（{len(missing)}件）: {', '.join(missing)}", file=sys.stderr)
+    if errors:
+        print(
+            f"データに誤りのある支部・年度（{len(errors)}件、目次には{site.ERROR}と表示）: "
+            f"{', '.join(errors)}",
+            file=sys.stderr,
+        )
     return 0
 
 
