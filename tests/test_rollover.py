@@ -143,9 +143,12 @@ def test_new_year_checks_clean(iwate_2025):
 def test_actuals_become_priors(iwate_2025):
     project, _ = iwate_2025
     last, new = _kpis(project, "iwate", 2024), _kpis(project, "iwate", 2025)
-    assert set(new) == set(last) - {"mail_application_rate", "card_collection_rate"}
+    # 郵送化率 became 窓口での受付率 (successor); 保険証回収率 is not in the 2025 catalogue.
+    renamed = {e.successor or e.kpi: e.kpi for e in last.values()}
+    assert set(new) == set(renamed) - {"card_collection_rate"}
+    assert renamed["window_rate"] == "mail_application_rate"
     for kpi_id, entry in new.items():
-        before = last[kpi_id]
+        before = last[renamed[kpi_id]]
         assert entry.actual is None
         assert entry.national is None and entry.rank is None
         assert (entry.number, entry.item, entry.page, entry.group) == (
@@ -155,6 +158,8 @@ def test_actuals_become_priors(iwate_2025):
             before.group,
         )
         assert entry.target == before.target
+        if kpi_id == "window_rate":
+            continue  # measured the other way round: below
         if before.actual is not None:
             # The typed rate of the source document is not carried (it was checked last year).
             expected = (
@@ -167,6 +172,9 @@ def test_actuals_become_priors(iwate_2025):
         assert entry.prior_rank == before.rank
     assert new["receipt_assessment_rate"].prior == Decimal("0.252")
     assert new["claim_collection_rate"].prior.numerator == Decimal("54576117")
+    # 窓口での受付率 = 100％ − 郵送化率 (catalogue: complement_of), 95.5 -> 4.5
+    assert new["window_rate"].prior == Decimal("4.5")
+    assert new["window_rate"].prior_rank is None
 
 
 def test_prior_year_targets_resolve_from_last_years_actual(iwate_2025):
@@ -203,7 +211,8 @@ def test_todos_point_at_every_empty_actual(iwate_2025):
         r"plans/iwate/2025/10-kpis\.yaml:\d+:5: 記入待ち: .+の令和7年度の実績", str(actuals[0])
     )
     notices = [t for t in result.todos if t.kind == NOTICE]
-    assert any("mail_application_rate" in t.message and "successor" in t.message for t in notices)
+    assert any("card_collection_rate" in t.message and "successor" in t.message for t in notices)
+    assert not any("mail_application_rate" in t.message for t in notices)  # followed
     assert any(t.kind == CONFIRM and "64.4％以上" in t.message for t in result.todos)
 
 
@@ -221,35 +230,59 @@ def test_pages_keep_the_plan_and_kpi_blocks_not_last_years_results(iwate_2025):
     assert titles == ["令和7年度", "令和6年度"]
 
 
-def test_successor_is_followed_and_measure_change_asks_for_the_prior(project):
+def test_successor_with_a_complement_gets_its_prior_computed(project):
+    """三重: 郵送化率 95.8％ (FY2024) -> 窓口での受付率 4.2％ as FY2025's prior, to confirm."""
     result = new_year(project, "mie", 2025)
     data = load_file(
         project.year_dir("mie", 2025) / "10-kpis.yaml", "plans/mie/2025/10-kpis.yaml"
     ).data
     entry = next(e for e in data["kpis"] if e["kpi"] == "window_rate")
     assert entry["target"] == "対前年度"
-    assert entry["prior"] is None  # 郵送化率 is not a prior of 窓口での受付率 (direction changed)
+    assert entry["prior"] == "4.2"
     assert "mail_application_rate" not in [e["kpi"] for e in data["kpis"]]
-    asked = [t for t in result.todos if t.kind == TODO and "前年度実績" in t.message]
-    assert len(asked) == 1 and "窓口での受付率" in asked[0].message
-    # check fails exactly there until the planner writes it
-    errors = [p for p in result.problems if p.severity is Severity.ERROR]
-    assert [p.field for p in errors] == ["kpis[1].target"]
+    [confirm] = [t for t in result.todos if "100％ − 95.8％" in t.message]
+    assert confirm.kind == CONFIRM and "窓口での受付率" in confirm.message
+    assert not any(t.kind == TODO and "前年度実績" in t.message for t in result.todos)
+    assert not [p for p in result.problems if p.severity is Severity.ERROR]
+    # the target is last year's 窓口での受付率, at most (対前年度以下)
+    plan = load_plan(project, "mie", 2025)
+    report = build_report(plan, plan.data.documents[0])
+    window = next(k for k in report.kpis if k.entry.kpi == "window_rate")
+    assert window.target_text == "4.2％以下"
     # the page's KPI table now refers to the successor
     pages = (project.year_dir("mie", 2025) / "20-pages.yaml").read_text(encoding="utf-8")
     assert "kpi: window_rate" in pages and "mail_application_rate" not in pages
 
 
+def test_successor_measured_differently_asks_for_the_prior(project):
+    """Without complement_of in the catalogue, last year's figure is no prior: 記入待ち."""
+    catalog = project.catalog_file(2025)
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(
+        text.replace("    complement_of: mail_application_rate\n", ""), encoding="utf-8"
+    )
+    result = new_year(project, "mie", 2025)
+    asked = [t for t in result.todos if t.kind == TODO and "前年度実績" in t.message]
+    assert len(asked) == 1 and "窓口での受付率" in asked[0].message
+    # check fails exactly there until the planner writes it, and says why
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
+    assert [p.field for p in errors] == ["kpis[1].target"]
+    assert "前年度の mail_application_rate からIDが変わったKPI" in errors[0].message
+
+
 def test_last_years_plan_becomes_this_years_text(project):
+    """三重 receipt: 令和6年度の取組 (heading) and a 令和7年度の取組 column (last year's plan)."""
     new_year(project, "mie", 2025)
     pages = load_file(
         project.year_dir("mie", 2025) / "20-pages.yaml", "plans/mie/2025/20-pages.yaml"
     ).data["pages"]
     receipt = next(p for p in pages if p.get("id") == "receipt")
-    columns = [c for b in receipt["blocks"] if b["type"] == "columns" for c in b["columns"]]
-    this_year = next(c for c in columns if c.get("title") == "令和7年度の取組")
-    items = this_year["blocks"][0]["items"]
+    blocks = receipt["blocks"]
+    heading = next(i for i, b in enumerate(blocks) if b["type"] == "heading")
+    assert blocks[heading]["text"] == "令和7年度の取組"  # was 令和6年度の取組
+    items = blocks[heading + 1]["items"]
     assert items[0].startswith("自動点検マスタを毎月定期的に更新")  # was 令和7年度の取組 in 2024
+    columns = [c for b in blocks if b["type"] == "columns" for c in b["columns"]]
     next_year = next(c for c in columns if c.get("title") == "令和8年度の取組")
     assert next_year["blocks"] == []
 
@@ -284,6 +317,63 @@ def test_refuses_without_previous_year(project, capsys):
     err = capsys.readouterr().err
     assert "前年度（令和4年度）のデータ plans/iwate/2022/ がありません" in err
     assert not project.year_dir("iwate", 2023).exists()
+
+
+# --- every branch-year in plans/, rolled over, checks without errors ---------------
+
+
+def _roll(project, branch, year):
+    """`new` on a copy; a year that already exists is moved aside first (oita 2025)."""
+    existing = project.year_dir(branch, year)
+    if existing.exists():
+        existing.rename(project.root / f"{branch}-{year}.aside")
+    return new_year(project, branch, year)
+
+
+@pytest.mark.parametrize(
+    ("branch", "year"), [("iwate", 2025), ("mie", 2025), ("ibaraki", 2025), ("oita", 2025)]
+)
+def test_rollover_of_every_branch_checks_without_errors(project, branch, year):
+    result = _roll(project, branch, year)
+    assert [str(p) for p in result.problems if p.severity is Severity.ERROR] == []
+    assert [p for p in pipeline.check(project, branch, year) if p.severity is Severity.ERROR] == []
+    plan = load_plan(project, branch, year)
+    for document in plan.data.documents:  # the documents lay out, as build would
+        html = pipeline.lay_out(project, plan, build_report(plan, document))
+        assert "<html" in html.lower()
+
+
+def test_oita_window_rate_prior_is_the_seeds_target(project):
+    """大分's FY2025 KPI is 窓口での受付率 8.4％以下: 100 − FY2024's 郵送化率 91.6％."""
+    _roll(project, "oita", 2025)
+    entry = _kpis(project, "oita", 2025)["window_rate"]
+    assert entry.prior == Decimal("8.4")
+    assert entry.target == "対前年度"
+
+
+@pytest.mark.parametrize("branch", ["fukushima", "oita"])
+def test_rollover_after_a_plan_only_year_checks_without_errors(project, branch):
+    """FY2026 from a FY2025 that has no results yet (a stand-in 2026 catalogue: there is
+    none in plans/). 対前年度 targets wait for FY2025's actuals: 記入待ち, not errors."""
+    catalog = project.catalog_file(2026)
+    catalog.write_text(project.catalog_file(2025).read_text(encoding="utf-8"), encoding="utf-8")
+    result = new_year(project, branch, 2026)
+    assert [str(p) for p in result.problems if p.severity is Severity.ERROR] == []
+    if branch == "oita":
+        waiting = [t for t in result.todos if t.kind == TODO and "前年度実績" in t.message]
+        assert waiting
+        assert all(
+            "plans/oita/2025/ に令和7年度の実績（actual）を書けば" in t.message for t in waiting
+        )
+        # Once FY2025 is reported (documents) without that actual, it is an error again.
+        kpis = project.year_dir("oita", 2025) / "10-kpis.yaml"
+        documents = (project.year_dir("oita", 2024) / "00-document.yaml").read_text(
+            encoding="utf-8"
+        )
+        (kpis.parent / "00-document.yaml").write_text(documents, encoding="utf-8")
+        with pytest.raises(UserError) as exc:
+            load_plan(project, "oita", 2026)
+        assert all("plans/oita/2025/" in p.message for p in exc.value.problems)
 
 
 def test_refuses_without_catalogue(project, capsys):

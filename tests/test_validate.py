@@ -58,6 +58,8 @@ MAIN = f"{YEAR_DIR}/00.yaml"
 
 
 def write_project(root: Path, year_files: dict[str, str]) -> Project:
+    (root / "templates" / "iwate").mkdir(parents=True)
+    (root / "templates" / "iwate" / "document.html.j2").write_text("", encoding="utf-8")
     (root / "plans" / "catalog").mkdir(parents=True)
     (root / "plans" / "catalog" / "2024.yaml").write_text(CATALOG, encoding="utf-8")
     (root / YEAR_DIR).mkdir(parents=True)
@@ -203,14 +205,15 @@ def test_unknown_block_type_is_named(tmp_path: Path) -> None:
     )
     problem = only(main_problems(tmp_path, text))
     assert "type「pie_chart」はありません" in problem.message
-    assert "'kpi_box'" in problem.message
+    assert "次のどれかを書いてください: image、chart、" in problem.message
+    assert "'" not in problem.message  # no Python reprs
     assert problem.field == "pages[0].blocks[0]"
     assert problem.position == at(15, 9)
 
 
 def test_full_width_digits_in_a_rank_are_refused(tmp_path: Path) -> None:
     problem = only(main_problems(tmp_path, DOCUMENTS + KPI + '    rank: "２２"\n'))
-    assert "半角数字" in problem.message
+    assert problem.message == "「２２」: 全角の数字は使えません。半角で 22 と書いてください"
     assert problem.field == "kpis[0].rank"
     assert problem.position == at(12, 11)
 
@@ -223,6 +226,73 @@ def test_full_width_digits_in_a_figure_are_refused(tmp_path: Path) -> None:
     problem = only(main_problems(tmp_path, DOCUMENTS + KPI + '    actual: "９５.５"\n'))
     assert problem.field == "kpis[0].actual"
     assert problem.position == at(12, 13)
+    assert problem.message == "「９５.５」: 全角の数字は使えません。半角で 95.5 と書いてください"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # \d would take full-width digits for a date, then call it a day that does not exist.
+        (
+            "    date: ２０２５-０７-３１\n",
+            "「２０２５-０７-３１」: 全角の数字は使えません。半角で 2025-07-31 と書いてください",
+        ),
+        ("    date: 2025/07/31\n", "「2025/07/31」: 日付は 2025-07-31 の形で書いてください"),
+        ("    date: 2025-02-30\n", "「2025-02-30」は存在しない日付です"),
+    ],
+)
+def test_dates(tmp_path: Path, line: str, message: str) -> None:
+    text = DOCUMENTS.replace("    date: 2025-07-31\n", line) + KPI
+    assert only(main_problems(tmp_path, text)).message == message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '    actual: "９５．５"\n',
+            "「９５．５」: 全角の数字は使えません。半角で 95.5 と書いてください",
+        ),
+        (
+            '    actual: "95．5"\n',
+            "「95．5」: 全角の文字は使えません。半角で 95.5 と書いてください",
+        ),
+        (
+            '    actual: "１,２３４"\n',
+            "「１,２３４」: 全角の数字は使えません。半角で 1,234 と書いてください",
+        ),
+        ('    actual: "九五"\n', "「九五」は数値ではありません（例: 95.5、1,234、▲0.5）"),
+        (
+            "    page: ｃｈｅｃｋｕｐ\n",
+            "「ｃｈｅｃｋｕｐ」: 全角の英数字は使えません。半角で checkup と書いてください",
+        ),
+        ('    unit: "%"\n', "「%」は使えません。「％」（全角）と書いてください"),
+        (
+            "    unit: percent\n",
+            "「percent」は使えません。次のどれかを書いてください: ％、円、事業所、社、人、件、回、枚",
+        ),
+    ],
+)
+def test_full_width_and_choice_messages(tmp_path: Path, line: str, message: str) -> None:
+    assert only(main_problems(tmp_path, DOCUMENTS + KPI + line)).message == message
+
+
+def test_choices_are_listed_the_japanese_way(tmp_path: Path) -> None:
+    text = DOCUMENTS.replace("kind: results", "kind: result") + KPI
+    problem = only(main_problems(tmp_path, text))
+    assert problem.message == "「result」は使えません。次のどれかを書いてください: results、plan"
+    assert problem.field == "documents[0].kind"
+    assert problem.position == at(3, 11)
+
+
+def test_unknown_style_is_reported_with_the_styles_there_are(tmp_path: Path) -> None:
+    text = DOCUMENTS.replace("style: iwate", "style: iwata") + KPI
+    problem = only(main_problems(tmp_path, text))
+    assert problem.message == (
+        "様式「iwata」がありません（templates/iwata/）。次のどれかを書いてください: iwate"
+    )
+    assert problem.field == "documents[0].style"
+    assert problem.position == at(4, 12)
 
 
 # --- cross-references -----------------------------------------------------------
@@ -274,6 +344,25 @@ def test_prior_year_target_needs_prior(tmp_path: Path) -> None:
     assert "前年度実績（prior）" in problem.message
     assert problem.field == "kpis[0].target"
     assert problem.position == at(11, 13)
+
+
+def test_prior_year_target_names_last_years_folder(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path, {"00.yaml": DOCUMENTS + KPI.replace('target: "64.4"', "target: 対前年度")}
+    )
+    (tmp_path / "plans" / "x" / "2023").mkdir()
+    (tmp_path / "plans" / "x" / "2023" / "00.yaml").write_text(KPI, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_plan(project, "x", 2024)
+    assert only(info.value.problems).message == (
+        "目標が「対前年度」ですが、前年度実績がありません。prior を書くか、"
+        "前年度のファイル（plans/x/2023/）に実績（actual）を書いてください"
+    )
+    # with last year's actual, the target resolves
+    (tmp_path / "plans" / "x" / "2023" / "00.yaml").write_text(
+        KPI + '    actual: "60.0"\n', encoding="utf-8"
+    )
+    assert load_plan(project, "x", 2024).previous is not None
 
 
 def test_prior_year_target_with_prior_is_fine(tmp_path: Path) -> None:
@@ -351,10 +440,72 @@ def test_merge_concatenates_lists_and_keeps_positions() -> None:
 
 def test_error_in_the_second_file_names_that_file_and_line(tmp_path: Path) -> None:
     found = plan_problems(tmp_path, {"00.yaml": DOCUMENTS + KPI, "10.yaml": SECOND})
-    # rate2's actual is not a number; schema errors stop the reference checks (rate2).
+    # rate2's actual is not a number: the entry does not validate, so its reference to
+    # the catalogue is not checked (one problem, not two).
     by_field = {p.field: p for p in found}
     assert set(by_field) == {"kpis[2].actual"}, [str(p) for p in found]
     assert by_field["kpis[2].actual"].position == at(10, 13, f"{YEAR_DIR}/10.yaml")
+
+
+def test_references_are_checked_on_the_parts_that_validate(tmp_path: Path) -> None:
+    files = {
+        "00.yaml": DOCUMENTS.replace("2025-07-31", "2025-02-30") + KPI + "    page: nowhere\n",
+        "10.yaml": "pages:\n  - id: p\n    title: T\n    blocks:\n      - {type: kpi_box, rows: [{kpi: gone, label: x}]}\n",
+    }
+    found = plan_problems(tmp_path, files)
+    assert [(p.position, p.field) for p in found] == [
+        (at(6, 11), "documents[0].date"),
+        (at(12, 11), "kpis[0].page"),
+        (at(5, 38, f"{YEAR_DIR}/10.yaml"), "pages[0].blocks[0].rows[0].kpi"),
+    ]
+
+
+def test_an_invalid_entry_still_counts_as_written(tmp_path: Path) -> None:
+    """A page that uses a KPI whose entry has an error is not a second error."""
+    text = (
+        DOCUMENTS
+        + KPI
+        + "    actual: abc\n"
+        + KPI_BOX_PAGE.replace("{kpi: offices, label: 事業所数}", "{kpi: rate, label: 再}")
+    )
+    problem = only(main_problems(tmp_path, text))
+    assert problem.field == "kpis[0].actual"
+
+
+def test_a_yaml_error_does_not_hide_the_other_files(tmp_path: Path) -> None:
+    files = {
+        "00.yaml": DOCUMENTS.replace("2025-07-31", "2025-02-30"),
+        "10.yaml": KPI + '\tactual: "1"\n',
+        "20.yaml": "pages:\n  - title: T\n    blocks:\n      - {type: kpi_box, rows: [{kpi: rate, label: x}]}\n",
+    }
+    found = plan_problems(tmp_path, files)
+    # The page's KPI is defined in the unreadable file: no second error about it.
+    assert [(p.position, p.field) for p in found] == [
+        (at(6, 11), "documents[0].date"),
+        (at(6, 1, f"{YEAR_DIR}/10.yaml"), ""),
+    ]
+
+
+def test_duplicate_key_in_a_later_file_names_the_merged_index(tmp_path: Path) -> None:
+    files = {
+        "00.yaml": DOCUMENTS + KPI,
+        "10.yaml": SECOND.replace("    actual: abc\n", "    item: again\n"),
+    }
+    found = plan_problems(tmp_path, files)
+    dup = next(p for p in found if "重複" in p.message)
+    assert dup.field == "kpis[2].item"  # the second file's kpis[1], after 00.yaml's one entry
+    assert dup.position == at(10, 5, f"{YEAR_DIR}/10.yaml")
+
+
+def test_duplicate_page_id_names_the_other_file(tmp_path: Path) -> None:
+    files = {
+        "00.yaml": DOCUMENTS + KPI + "pages:\n  - id: p\n    title: T\n",
+        "10.yaml": "pages:\n  - id: p\n    title: U\n",
+    }
+    problem = only(plan_problems(tmp_path, files))
+    assert problem.message == f"ページID「p」が重複しています（{MAIN}:13:9 と同じ）"
+    assert problem.position == at(2, 9, f"{YEAR_DIR}/10.yaml")
+    assert problem.field == "pages[1].id"
 
 
 def test_reference_error_in_the_second_file_names_that_file_and_line(tmp_path: Path) -> None:
@@ -378,15 +529,17 @@ def test_non_list_key_in_two_files_is_an_error_naming_both(tmp_path: Path) -> No
     assert "「$schema」" in problem.message
 
 
-def test_merge_refuses_a_list_and_a_non_list_under_one_key() -> None:
+def test_merge_refuses_a_list_written_as_something_else() -> None:
     first = load_text(DOCUMENTS + KPI, MAIN)
     second = load_text("kpis: none\n", f"{YEAR_DIR}/10.yaml")
     problems: list[Problem] = []
-    assert merge([first, second], problems) is None
+    merged = merge([first, second], problems)
     problem = only(problems)
+    assert problem.message == "一覧（- で始まる行）で書いてください"
     assert problem.field == "kpis"
     assert problem.position == at(1, 7, f"{YEAR_DIR}/10.yaml")
-    assert f"{MAIN}:7:1" in problem.message
+    # the rest is merged, so that its own problems are found too
+    assert [k["kpi"] for k in merged.data["kpis"]] == ["rate"]
 
 
 def test_problems_in_several_files_are_reported_together(tmp_path: Path) -> None:

@@ -62,6 +62,14 @@ class Project:
     def output(self) -> Path:
         return self.root / "output"
 
+    def styles(self) -> list[str]:
+        """The document styles: folders of templates/ with a document.html.j2."""
+        if not self.templates.is_dir():
+            return []
+        return sorted(
+            d.name for d in self.templates.iterdir() if (d / "document.html.j2").is_file()
+        )
+
     def catalog_file(self, year: int) -> Path:
         return self.plans / "catalog" / f"{year}.yaml"
 

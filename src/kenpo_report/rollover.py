@@ -13,8 +13,11 @@ in the same order, under the same names:
   which the schema allows. A ``successor`` is followed (the entry takes the
   new id); its figures are carried only when the measure is unchanged (same
   unit and direction), since a renamed KPI that now counts the opposite
-  (郵送化率 -> 窓口での受付率) has no comparable prior. A KPI the new
-  catalogue no longer has is dropped, with a notice.
+  (郵送化率 -> 窓口での受付率) has no comparable prior. Where the new
+  catalogue says how the two relate (``complement_of``: 窓口での受付率 =
+  100％ − 郵送化率), the prior is computed from last year's figures and marked
+  to be confirmed; otherwise it is left 記入待ち. A KPI the new catalogue no
+  longer has is dropped, with a notice.
 - ``target: 対前年度`` is kept as the rule, not replaced by a number: the
   planner's intent is "beat last year", and the pipeline resolves it from
   ``prior`` (and from last year's file), so the document shows the figure.
@@ -44,8 +47,11 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from . import pipeline
 from .errors import Position, Problem, UserError
@@ -53,8 +59,10 @@ from .formatting import direction_word, figure, fiscal_year
 from .loader import load_file, load_text
 from .project import Project, check_branch
 from .report import kpi_value
-from .schema import PRIOR_YEAR, Catalog, KpiDefinition, KpiEntry
+from .schema import PRIOR_YEAR, Catalog, Figure, KpiDefinition, KpiEntry
 from .validate import Plan, load_plan, validate_model
+
+_FIGURE: TypeAdapter[Any] = TypeAdapter(Figure)
 
 MODELINE = "# yaml-language-server: $schema=../../../schema/branch-year.schema.json"
 
@@ -332,6 +340,7 @@ class _Context:
     year: int  # the new year
     catalog: Catalog  # the new year's catalogue
     previous: Plan  # last year, validated
+    last_folder: str = ""  # plans/<branch>/<last year>/, as shown to planners
     renamed: dict[str, str] = field(default_factory=dict)  # old id -> successor id
     dropped: set[str] = field(default_factory=set)  # ids the new catalogue has no more
     notices: list[Todo] = field(default_factory=list)
@@ -387,7 +396,8 @@ def new_year(project: Project, branch: str, year: int) -> RolloverResult:
         raise UserError(problems)
     previous = load_plan(project, branch, year - 1)  # last year must check cleanly
 
-    ctx = _Context(year, catalog, previous)
+    last_folder = project.relative(project.year_dir(branch, year - 1)) + "/"
+    ctx = _Context(year, catalog, previous, last_folder)
     _plan_kpi_ids(ctx)
     entries = iter(previous.data.kpis)
     outputs: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -550,6 +560,20 @@ def _carried(fig: Any) -> Any:
     return fig
 
 
+def _complement(fig: Any) -> Any:
+    """100％ minus a rate as written: "95.5" -> "4.5"; a ratio keeps its denominator."""
+    if isinstance(fig, dict):
+        numerator = _figure({"numerator": fig["numerator"], "denominator": fig["denominator"]})
+        rest = numerator.denominator - numerator.numerator
+        return {"numerator": str(rest), "denominator": fig["denominator"]}
+    return str(Decimal(100) - _figure(fig))
+
+
+def _figure(raw: Any) -> Any:
+    """A figure as written (text, or numerator/denominator) as the schema reads it."""
+    return _FIGURE.validate_python(raw)
+
+
 def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
     new_id = ctx.kpi_id(entry.kpi)
     if new_id is None:
@@ -563,7 +587,15 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
     label = f"{new_def.name}（項番{entry.number}）"
     by_prior = entry.target == PRIOR_YEAR
     word = direction_word(new_def.direction)
-    prior = _carried(raw.get("actual")) if same else None
+    # A KPI defined as 100％ minus last year's (窓口での受付率 = 100 − 郵送化率)
+    # gets its prior computed from last year's figures, to be confirmed.
+    complement = not same and new_def.complement_of == entry.kpi and old_def.unit == "％"
+    if same:
+        prior = _carried(raw.get("actual"))
+    elif complement and raw.get("actual") is not None:
+        prior = _complement(raw["actual"])
+    else:
+        prior = None
     out: dict[str, Any] = {}
     dropped: list[str] = []
 
@@ -576,15 +608,32 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
         )
 
     def put_prior() -> None:
-        if prior is not None:
+        if prior is not None and complement:
+            was = _figure_text(entry.actual, old_def)
+            now = _figure_text(_figure(prior), new_def)
+            out["prior"] = Note(
+                prior,
+                after=f"{CONFIRM}: {ctx.last_fy}の{old_def.name} {was} から 100％ − {was} で計算",
+                todo=(
+                    CONFIRM,
+                    f"{label}の前年度実績 {now} は、{ctx.last_fy}の{old_def.name} {was} から"
+                    f" 100％ − {was} で計算しました。{ctx.last_fy}の{new_def.name}の実績と合うか確認してください",
+                ),
+            )
+        elif prior is not None:
             out["prior"] = Note(prior, after=f"{ctx.last_fy}の実績")
         elif by_prior:
+            where = (
+                f"。{ctx.last_folder} に{ctx.last_fy}の実績（actual）を書けば、そこから決まります"
+                if same and ctx.last_folder
+                else ""
+            )
             out["prior"] = Note(
                 None,
                 after=f"{TODO}: {ctx.last_fy}の実績（目標が対前年度のため必要です）",
                 todo=(
                     TODO,
-                    f"{label}の前年度実績（{ctx.last_fy}の実績。目標が対前年度のため必要です）",
+                    f"{label}の前年度実績（{ctx.last_fy}の実績。目標が対前年度のため必要です{where}）",
                 ),
             )
 
@@ -594,6 +643,10 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
         )
         if raw.get("national") is not None and same:
             out["national_prior"] = _carried(raw["national"])
+        elif raw.get("national") is not None and complement:
+            out["national_prior"] = Note(
+                _complement(raw["national"]), after=f"{ctx.last_fy}の全国の{old_def.name}から計算"
+            )
 
     def put_rank() -> None:
         out["rank"] = Note(None, after=f"{TODO}: 全国順位", todo=(TODO, f"{label}の全国順位"))
@@ -631,11 +684,14 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
         elif key == "target":
             if by_prior:
                 resolved = (
-                    _figure_text(entry.actual, new_def) if same and entry.actual is not None else ""
+                    _figure_text(_figure(prior), new_def)
+                    if prior is not None and (same or complement)
+                    else ""
                 )
+                source = "prior から" if complement else f"{ctx.last_fy}の実績から自動で"
                 out[key] = Note(
                     value,
-                    after=f"前年度実績 {resolved} {word}（{ctx.last_fy}の実績から自動で決まります）"
+                    after=f"前年度実績 {resolved} {word}（{source}決まります）"
                     if resolved
                     else f"前年度実績{word}",
                 )
@@ -665,7 +721,12 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
             continue  # replaced by last year's rank (put_rank)
         else:
             out[key] = value
-    if not same:
+    if complement:
+        dropped.append(
+            f"{new_def.name}は 100％ − {ctx.last_fy}の {entry.kpi}（{old_def.name}）です。"
+            "前年度実績は、その実績から計算しました（全国順位は写していません）"
+        )
+    elif not same:
         dropped.append(
             f"{ctx.last_fy}の {entry.kpi}（{old_def.name}）とは測り方が違うため、実績は前年度実績に写していません"
         )

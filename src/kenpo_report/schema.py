@@ -9,6 +9,7 @@ because they become the planner's JSON Schema and field reference.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -27,7 +28,35 @@ from pydantic import (
 
 # [0-9], not \d: full-width and other Unicode digits are refused, as for years and ranks.
 _NUMBER = re.compile(r"^[▲-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+_INTEGER = re.compile(r"[0-9]{1,6}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SLUG = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 _UNIT_SUFFIX = re.compile(r"[％%円人件位]|事業所$")
+# Full-width ASCII forms (０-９, Ａ-Ｚ, ．, －, ，…) and the ideographic space.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_DIGIT = re.compile("[０-９]")
+
+
+def narrow(text: str) -> str:
+    """Full-width letters, digits and signs as their half-width forms (９５．５ -> 95.5)."""
+    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _wide_message(value: str, valid: Any) -> str | None:
+    """「９５.５」: what to type instead, when half-width forms would make *value* valid."""
+    if not _WIDE.search(value):
+        return None
+    typed = narrow(value).strip()
+    if not valid(typed):
+        return None
+    wide = _WIDE.findall(value)
+    if _WIDE_DIGIT.search(value):
+        what = "数字"
+    elif all(ch.isalnum() for ch in wide):
+        what = "英数字"
+    else:
+        what = "文字"
+    return f"「{value}」: 全角の{what}は使えません。半角で {typed} と書いてください"
 
 
 def _to_decimal(value: Any) -> Decimal:
@@ -41,7 +70,10 @@ def _to_decimal(value: Any) -> Decimal:
             f"「{value}」: 単位は書かずに数値だけを書いてください（単位はKPIカタログで決まります）"
         )
     if not _NUMBER.match(text):
-        raise ValueError(f"「{value}」は数値ではありません（例: 95.5、1,234、▲0.5）")
+        raise ValueError(
+            _wide_message(value, _NUMBER.match)
+            or f"「{value}」は数値ではありません（例: 95.5、1,234、▲0.5）"
+        )
     negative = text[0] in "▲-"
     try:
         number = Decimal(text.lstrip("▲-").replace(",", ""))
@@ -53,16 +85,22 @@ def _to_decimal(value: Any) -> Decimal:
 def _to_int(value: Any) -> int:
     if isinstance(value, int):
         return value
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,6}", value):
-        raise ValueError(f"「{value}」: 半角数字の整数を書いてください")
+    if not isinstance(value, str) or not _INTEGER.fullmatch(value):
+        raise ValueError(
+            _wide_message(str(value), _INTEGER.fullmatch)
+            or f"「{value}」: 半角数字の整数を書いてください"
+        )
     return int(value)
 
 
 def _to_date(value: Any) -> date:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"「{value}」: 日付は 2025-07-31 の形で書いてください")
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError(
+            _wide_message(str(value), _DATE.fullmatch)
+            or f"「{value}」: 日付は 2025-07-31 の形で書いてください"
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -98,6 +136,16 @@ def _to_text(value: Any) -> str:
     return value
 
 
+def _to_slug(value: Any) -> str:
+    text = _to_text(value)
+    if not _SLUG.fullmatch(text):
+        raise ValueError(
+            _wide_message(text, _SLUG.fullmatch)
+            or f"「{value}」: 半角英小文字で始まり、半角英小文字・数字・_・- だけで書いてください"
+        )
+    return text
+
+
 def _to_target(value: Any) -> Any:
     return value if value == PRIOR_YEAR else _to_decimal(value)
 
@@ -109,8 +157,32 @@ Integer = Annotated[int, BeforeValidator(_to_int)]
 Date = Annotated[date, BeforeValidator(_to_date)]
 Flag = Annotated[bool, BeforeValidator(_to_flag)]
 Text = Annotated[str, BeforeValidator(_to_text), Field(min_length=1)]
-Slug = Annotated[str, BeforeValidator(_to_text), Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+Slug = Annotated[str, BeforeValidator(_to_slug)]
 Unit = Literal["％", "円", "事業所", "社", "人", "件", "回", "枚"]
+
+# What an editor reading a plan as YAML 1.2 (VS Code's YAML extension) may see for
+# each scalar type, as JSON Schema: the loader keeps every scalar the planner's text, so
+# ``rank: 12`` and ``rank: "12"`` are the same to us, but an integer and a string to
+# the editor. schema_export uses these for the exported schemas.
+_NUMBER_TEXT = {"type": "string", "pattern": _NUMBER.pattern}
+EDITOR_FORMS: dict[Any, dict[str, Any]] = {
+    _to_decimal: {"anyOf": [{"type": "number"}, _NUMBER_TEXT]},
+    _to_target: {"anyOf": [{"type": "number"}, _NUMBER_TEXT, {"const": PRIOR_YEAR}]},
+    _to_int: {
+        "anyOf": [{"type": "integer"}, {"type": "string", "pattern": f"^{_INTEGER.pattern}$"}]
+    },
+    _to_date: {"type": "string", "pattern": f"^{_DATE.pattern}$", "format": "date"},
+    _to_flag: {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]},
+    # Any text: a plain 2024 or true is still the text "2024" or "true" to the loader.
+    _to_text: {"type": ["string", "number", "boolean"]},
+    _to_slug: {"type": "string", "pattern": f"^{_SLUG.pattern}$"},
+    # _IMAGE_PATH without re.I (JSON Schema patterns have no flags).
+    _to_image_path: {
+        "type": "string",
+        "pattern": r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*"
+        r"\.([Pp][Nn][Gg]|[Jj][Pp][Ee]?[Gg])$",
+    },
+}
 
 
 class Model(BaseModel):
@@ -145,6 +217,20 @@ class KpiDefinition(Model):
     formula: Formula | None = Field(None, description="計算式（率を件数から計算するKPI）")
     count_unit: Text | None = Field(None, description="分子・分母の件数の単位（例: 人）")
     note: Text | None = Field(None, description="補足")
+    complement_of: Slug | None = Field(
+        None,
+        description=(
+            "前年度のKPIカタログのKPIのIDで、100％からその値を引くとこのKPIの値になるもの"
+            "（例: 窓口での受付率 = 100％ − 郵送化率）。名称が変わったKPIの前年度実績を、"
+            "kenpo-report new が前年度の実績から計算します"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _complement_is_a_rate(self) -> KpiDefinition:
+        if self.complement_of is not None and self.unit != "％":
+            raise ValueError("complement_of は単位が ％ のKPIにだけ書けます")
+        return self
 
 
 class Catalog(Model):
