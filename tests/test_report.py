@@ -93,3 +93,45 @@ def test_monthly_totals_are_computed(report):
 def test_achievement_count(report):
     achieved, judged = report[1].achieved_count
     assert (achieved, judged) == (10, 17)
+
+
+def _fukushima(project):
+    plan = load_plan(project, "fukushima", 2025)
+    rep = build_report(plan, plan.data.documents[0])
+    return {k.entry.kpi: k for k in rep.kpis}
+
+
+def test_plan_prior_year_target_stands_as_words(project):
+    from kenpo_report.report import kpi_field
+
+    window = _fukushima(project)["window_rate"]
+    assert window.target is None and window.achieved is None
+    assert window.target_text == "対前年度以下"
+    assert kpi_field(window, "target_before") == "対前年度以下"
+    assert kpi_field(window, "change") == "（変更無）"
+
+
+def test_changed_target_is_marked(project):
+    from kenpo_report.report import kpi_field
+
+    path = project.root / "plans/fukushima/2025/10-kpis.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "    target_label: 65.6％\n", "    target_label: 65.6％\n    target_before: 64.0％\n"
+        ),
+        encoding="utf-8",
+    )
+    checkup = _fukushima(project)["checkup_rate"]
+    assert kpi_field(checkup, "target_before") == "64.0％"
+    assert kpi_field(checkup, "change") == "（変更有）"
+
+
+def test_results_prior_year_target_still_needs_a_prior(project):
+    from kenpo_report.errors import UserError
+
+    path = project.root / "plans/fukushima/2025/00-document.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: plan", "kind: results"))
+    with pytest.raises(UserError) as info:
+        load_plan(project, "fukushima", 2025)
+    assert any("対前年度" in p.message for p in info.value.problems)

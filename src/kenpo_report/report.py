@@ -65,7 +65,7 @@ class KpiResult:
     definition: KpiDefinition
     category: str
     statement: str
-    target: Quantity
+    target: Quantity | None  # None: a plan's 対前年度 target before last year is known
     target_text: str
     actual: Quantity | None
     achieved: bool | None
@@ -280,9 +280,9 @@ def _kpi_result(
             )
         prior = last_year or prior
     word = direction_word(definition.direction)
+    target: Quantity | None
     if entry.target == PRIOR_YEAR:
-        if prior is None:
-            raise AssertionError("validated: 対前年度 targets have a prior")  # pragma: no cover
+        # Without a prior only in a plan with no actual (validated): the words stand alone.
         target = prior
         phrase = f"対前年度{word}"
     else:
@@ -290,7 +290,9 @@ def _kpi_result(
             C.round_half_up(entry.target, definition.decimals), definition.decimals, definition.unit
         )
         phrase = f"{figure(target)}{word}"
-    achieved = C.achieved(actual.value, target.value, definition.direction) if actual else None
+    achieved = (
+        C.achieved(actual.value, target.value, definition.direction) if actual and target else None
+    )
     diff = _diff(actual, national)
     prior_diff = _diff(prior, national_prior)
     counts: dict[str, Quantity] = {}
@@ -310,7 +312,7 @@ def _kpi_result(
         category=definition.category,
         statement=entry.statement or f"{definition.name}を{phrase}とする",
         target=target,
-        target_text=entry.target_label or f"{figure(target)}{word}",
+        target_text=entry.target_label or (f"{figure(target)}{word}" if target else phrase),
         actual=actual,
         achieved=achieved,
         prior=prior,
@@ -363,6 +365,11 @@ def kpi_field(result: KpiResult, name: str) -> Content:
         return result.counts[name]
     if name == "target":
         return result.target_text
+    if name == "target_before":
+        return result.entry.target_before or result.target_text
+    if name == "change":
+        before = result.entry.target_before
+        return "（変更有）" if before and before != result.target_text else "（変更無）"
     return getattr(result, name, None)
 
 

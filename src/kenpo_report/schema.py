@@ -306,6 +306,11 @@ class KpiEntry(Model):
     notes: list[Text] = Field(default_factory=list, description="※の注記")
     target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
     target_label: Text | None = Field(None, description="目標欄の表示を変えるとき（例: 100%）")
+    target_before: Text | None = Field(
+        None,
+        description="年度の途中でKPIが変わったときの変更前の目標（表示のとおり。例: 15.0％以下）。"
+        "省略すると変更なし（KPI一覧の「変更有無」は（変更無））",
+    )
     prior_label: Text | None = Field(
         None, description="前年度実績欄の表示を変えるとき（例: 0.425%\n※基金0.241％）"
     )
@@ -351,6 +356,8 @@ class CellSpec(Model):
             "group",
             "next_target",
             "next_statement",
+            "target_before",
+            "change",
             "prior",
             "national",
             "national_prior",

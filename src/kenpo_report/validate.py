@@ -570,6 +570,9 @@ def _references(
     # folder will get when last year is reported. Nothing shows them before that: a
     # year with documents needs them, and so does last year's 次年度KPI column.
     pending = not parts.reported and previous.data is not None and not previous.data.documents
+    # A plan (事業計画) is written before last year's results are final: its 対前年度
+    # targets stand as words (対前年度以上) until a results document needs a figure.
+    plan_only = bool(parts.documents) and all(d.kind == "plan" for _, d in parts.documents)
     first_page: dict[str, int] = {}
     for i, page in parts.pages:
         if page.id is None:
@@ -606,6 +609,7 @@ def _references(
             and entry.prior is None
             and entry.kpi not in last_year
             and not (pending and entry.kpi not in renamed)
+            and not (plan_only and entry.actual is None)
         ):
             problem(_no_prior(entry.kpi, previous, renamed), ("kpis", i, "target"))
     for message, path in _check_series(parts.pages):
