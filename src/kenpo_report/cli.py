@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], default=None, help="保存用のPDF形式"
     )
+    build.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="同時に使うプロセスの数（既定: CPUのコア数）",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="出力が最新でも作り直す（前回の結果を使わない）",
+    )
 
     check = sub.add_parser("check", help="YAMLを検査する（出力はしない）")
     check.add_argument("branch", nargs="?", help="支部（省略するとすべて）")
@@ -128,47 +140,79 @@ def _main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _jobs(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs には1以上の整数を指定してください（{text}）")
+    return int(text)
+
+
 def _build(project: Project, args: argparse.Namespace) -> int:
+    from .workers import default_jobs
+
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in pipeline.FORMATS]
     if unknown or not formats:
         raise UsageError(
             f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）"
         )
+    jobs = args.jobs or default_jobs()
     if args.all:
         if args.branch or args.year:
             raise UsageError("--all と支部・年度は同時に指定できません")
-        return _build_all(project, formats, args)
+        return _build_all(project, formats, jobs, args)
     if not (args.branch and args.year):
         raise UsageError(
             "支部と年度を指定してください（例: kenpo-report build iwate 2024）。すべてなら --all"
         )
     branch, year = check_branch(args.branch), check_year(args.year)
     result = pipeline.build(
-        project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant
+        project,
+        branch,
+        year,
+        formats,
+        strict=args.strict,
+        pdf_variant=args.pdf_variant,
+        jobs=jobs,
+        force=args.force,
     )
     _print(result.warnings)
     for path in result.written:
         print(f"作成しました: {project.relative(path)}")
+    for path in result.up_to_date:
+        print(f"変更はありません（最新）: {project.relative(path)}")
     return 0
 
 
-def _build_all(project: Project, formats: tuple[str, ...], args: argparse.Namespace) -> int:
+def _build_all(
+    project: Project, formats: tuple[str, ...], jobs: int, args: argparse.Namespace
+) -> int:
     """Every branch-year, each all-or-nothing; one failure does not stop the others."""
-    targets = project.branch_years()
+    from .batch import build_all
+
+    outcomes = build_all(
+        project,
+        formats,
+        strict=args.strict,
+        pdf_variant=args.pdf_variant,
+        jobs=jobs,
+        force=args.force,
+    )
+    total = len(project.branch_years())
     failed: list[str] = []
-    for branch, year in tqdm(targets, desc="作成中", unit="件", file=sys.stderr, disable=None):
-        try:
-            result = pipeline.build(
-                project, branch, year, formats, strict=args.strict, pdf_variant=args.pdf_variant
-            )
-        except UserError as exc:
-            _print(exc.problems)
-            failed.append(f"{branch} {year}")
-            continue
-        _print(result.warnings)
-        for path in result.written:
-            tqdm.write(f"作成しました: {project.relative(path)}", file=sys.stdout)
+    current = 0
+    with tqdm(total=total, desc="作成中", unit="件", file=sys.stderr, disable=None) as bar:
+        for outcome in outcomes:
+            bar.update(1)
+            if outcome.result is None:
+                _print(outcome.problems)
+                failed.append(f"{outcome.branch} {outcome.year}")
+                continue
+            _print(outcome.result.warnings)
+            current += not outcome.result.written
+            for path in outcome.result.written:
+                tqdm.write(f"作成しました: {project.relative(path)}", file=sys.stdout)
+    if current:
+        print(f"変更のなかった支部・年度: {current}件（作り直していません）", file=sys.stderr)
     if failed:
         print(
             f"作成できなかった支部・年度（{len(failed)}件）: {', '.join(failed)}", file=sys.stderr

@@ -4,18 +4,29 @@ load → validate → compute → lay out → render (PDF, DOCX) → write
 
 The renderers (WeasyPrint, python-docx, matplotlib) are imported only by the
 stages that use them, so ``check`` starts fast enough for a pre-commit hook.
+
+A build whose inputs and outputs are as the last one left them does nothing
+(see :mod:`.cache`); otherwise the PDF is laid out part by part, reusing the
+parts whose HTML did not change (see :mod:`.render.parts`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import templating
 from .errors import Problem, Severity, UserError, format_path
 from .project import Project
+from .render.results import PdfResult
 from .report import Report, build_report, charts, image_url
 from .validate import Plan, load_plan
+
+if TYPE_CHECKING:
+    from .cache import Store
+    from .workers import Runner
 
 FORMATS = ("pdf", "docx")
 
@@ -25,6 +36,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
+    up_to_date: list[Path] = field(default_factory=list)  # outputs left as they were
 
 
 @dataclass
@@ -68,37 +80,136 @@ def build(
     *,
     strict: bool = False,
     pdf_variant: str | None = None,
+    jobs: int = 1,
+    force: bool = False,
 ) -> BuildResult:
-    from .output import write_all
-    from .render import docx as docx_render
-    from .render import pdf as pdf_render
+    """Build one branch-year's documents; *jobs* > 1 lays out parts in that many processes.
 
-    plan = load_plan(project, branch, year)  # load + validate
-    laid_out, warnings = lay_out_plan(project, plan)  # compute + lay out
-    if strict and warnings:
-        raise UserError([_as_error(w) for w in warnings])
-    result = BuildResult(warnings=warnings)
-    files: dict[str, bytes] = {}
-    images = {image_url(content): content for content in plan.images.values()}
-    for item in laid_out:
-        vector, raster = draw_charts(project, item.charts)
-        assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector}, raster)
-        try:  # render
-            pdf = pdf_render.render(item.html, assets, pdf_variant=pdf_variant)
-            if "docx" in formats:
-                files[f"{item.document.id}.docx"] = docx_render.render(
-                    item.html, assets, page_numbers=pdf.anchors
-                )
-        except OSError as exc:
-            # WeasyPrint writes font files to a temporary folder: a full disk shows here.
-            raise UserError.single(
-                f"作業用ファイルを書き込めませんでした（{exc.strerror or exc}）"
-            ) from None
-        result.pages[item.document.id] = pdf.pages
-        if "pdf" in formats:
-            files[f"{item.document.id}.pdf"] = pdf.data
+    *force* builds even when the outputs are up to date, without the cache.
+    """
+    from . import cache
+
+    options = cache.build_options(formats, pdf_variant, strict)
+    key, fresh = cache.fresh_manifest(project, branch, year, options)  # nothing to do?
+    if fresh is not None and not force:
+        folder = project.output_dir(branch, year)
+        return BuildResult(
+            warnings=fresh.problems(),
+            pages=dict(fresh.pages),
+            up_to_date=[folder / name for name in fresh.outputs],
+        )
+    # Only now: an unchanged build imports neither pikepdf nor python-docx.
+    from .output import write_all
+    from .workers import Runner
+
+    previous = None if force else cache.read_manifest(project, branch, year)
+    store = None if force else cache.Store.of(project)
+    with Runner(jobs, preload=import_renderers) as runner:
+        if previous is not None and not pdf_variant:
+            # A rebuild after an edit: the workers import the renderers (1 s)
+            # while this process loads the plan.
+            runner.start(import_renderers)
+        plan = load_plan(project, branch, year)  # load + validate
+        laid_out, warnings = lay_out_plan(project, plan)  # compute + lay out
+        if strict and warnings:
+            raise UserError([_as_error(w) for w in warnings])
+        result = BuildResult(warnings=warnings)
+        manifest = cache.Manifest(key, options, warnings=cache.Manifest.warning_rows(warnings))
+        files: dict[str, bytes] = {}
+        for item in laid_out:
+            doc = item.document.id
+            hints = (previous.parts.get(doc), previous.anchors.get(doc)) if previous else None
+            pdf, docx, parts = _render(
+                project, plan, item, formats, pdf_variant, store, runner, hints
+            )
+            result.pages[doc] = manifest.pages[doc] = pdf.pages
+            manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
+            if "pdf" in formats:
+                files[f"{doc}.pdf"] = pdf.data
+            if docx is not None:
+                files[f"{doc}.docx"] = docx
     result.written = write_all(project.output_dir(branch, year), files)  # write
+    manifest.outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    cache.write_manifest(project, branch, year, manifest)
+    if store is not None:
+        store.prune()
     return result
+
+
+def _render(
+    project: Project,
+    plan: Plan,
+    item: LaidOut,
+    formats: tuple[str, ...],
+    pdf_variant: str | None,
+    store: Store | None,
+    runner: Runner,
+    hints: tuple | None,
+) -> tuple[PdfResult, bytes | None, list[int]]:
+    """One document's PDF, DOCX (if asked for) and the pages of its parts."""
+    from .render.parts import render_document
+    from .render.results import Assets
+
+    images = {image_url(content): content for content in plan.images.values()}
+    vector, raster = _charts(project, item.charts, store)
+    assets = Assets(project.templates, project.fonts, {**images, **vector}, raster)
+    try:
+        if pdf_variant:  # PDF/A and PDF/UA describe the whole file: no parts
+            from .render import docx as docx_render
+            from .render import pdf as pdf_render
+
+            pdf = pdf_render.render(item.html, assets, pdf_variant=pdf_variant)
+            docx = None
+            if "docx" in formats:
+                docx = docx_render.render(item.html, assets, page_numbers=pdf.anchors)
+            return pdf, docx, []
+        hint, hint_anchors = hints or (None, None)
+        rendered = render_document(
+            item.html,
+            assets,
+            docx="docx" in formats,
+            store=store,
+            runner=runner,
+            hint=hint,
+            hint_anchors=hint_anchors,
+        )
+        return rendered.pdf, rendered.docx, rendered.parts
+    except OSError as exc:
+        # WeasyPrint writes font files to a temporary folder: a full disk shows here.
+        raise UserError.single(
+            f"作業用ファイルを書き込めませんでした（{exc.strerror or exc}）"
+        ) from None
+
+
+def import_renderers() -> None:
+    # Imported once before the workers fork, not once per worker (WeasyPrint: 1 s).
+    from .render import docx, merge, pdf  # noqa: F401
+
+
+def _charts(
+    project: Project, drawn: list[dict], store: Store | None
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """draw_charts, through the cache: matplotlib is imported only for a new chart."""
+    if store is None or not drawn:
+        return draw_charts(project, drawn)
+    from . import cache
+
+    fonts = project.fonts
+    stamp = cache.files_digest(fonts, [p.name for p in fonts.iterdir()] if fonts.is_dir() else [])
+    keys = {
+        c["url"]: cache.digest("chart", cache.renderer_digest(), stamp, c["url"]) for c in drawn
+    }
+    vector = {url: store.get("chart-svg", key) for url, key in keys.items()}
+    raster = {url: store.get("chart-png", key) for url, key in keys.items()}
+    new = [c for c in drawn if vector[c["url"]] is None or raster[c["url"]] is None]
+    fresh_vector, fresh_raster = draw_charts(project, new)
+    for url, data in fresh_vector.items():
+        vector[url] = data
+        store.put("chart-svg", keys[url], data)
+    for url, data in fresh_raster.items():
+        raster[url] = data
+        store.put("chart-png", keys[url], data)
+    return vector, raster
 
 
 def draw_charts(project: Project, drawn: list[dict]) -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -4,8 +4,15 @@ A document's status is, in order:
 
 - エラー: the branch-year does not pass ``check`` (its outputs are not judged);
 - 未作成: none of its outputs (output/<branch>/<year>/<id>.pdf / .docx) exists;
-- 古い: an output is older than an input;
-- 作成済み: every output present is newer than every input.
+- 古い: an output is not what a build would now make;
+- 作成済み: every output present is what a build would make.
+
+A build records the content hash of its inputs and outputs (see
+:mod:`.cache`); with that record, an output is current when the inputs hash
+to the same key and the output to the recorded hash (so a touched but
+unchanged file does not make it old, and a restored older file does). Without
+a record (outputs from elsewhere), an output is current when it is newer than
+every input.
 
 The inputs of a branch-year are what ``load_plan`` and the renderers read:
 its YAML files, its catalogue, branch.yaml, templates/ and fonts/, plus the
@@ -20,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .errors import UserError
 from .pipeline import FORMATS
 from .project import Project
@@ -93,6 +101,7 @@ def branch_year_status(project: Project, branch: str, year: int) -> list[Documen
     if not plan.data.documents:
         return [DocumentStatus(branch, year, "", "", NO_DOCUMENTS)]
     out = []
+    recorded = _recorded_outputs(project, branch, year)
     for document in plan.data.documents:
         sources = inputs(project, branch, year, document.style, list(plan.images))
         newest = max(sources, key=lambda p: p.stat().st_mtime_ns)
@@ -101,6 +110,9 @@ def branch_year_status(project: Project, branch: str, year: int) -> list[Documen
         built = [p for p in (folder / f"{document.id}.{f}" for f in FORMATS) if p.is_file()]
         if not built:
             status = MISSING
+        elif recorded is not None:
+            ok = all(recorded.get(p.name) == cache.file_digest(p) for p in built)
+            status = BUILT if ok and not any(p.is_symlink() for p in built) else STALE
         elif min(p.stat().st_mtime_ns for p in built) <= newest_ns:
             status = STALE
         else:
@@ -117,6 +129,17 @@ def branch_year_status(project: Project, branch: str, year: int) -> list[Documen
             )
         )
     return out
+
+
+def _recorded_outputs(project: Project, branch: str, year: int) -> dict[str, str] | None:
+    """Output name -> SHA-256 as the last build wrote them, while its inputs are
+    unchanged ({} once they changed); None without a record of a build."""
+    manifest = cache.read_manifest(project, branch, year)
+    if manifest is None:
+        return None
+    if cache.build_key(project, branch, year, manifest.options) != manifest.key:
+        return {}
+    return manifest.outputs
 
 
 def project_status(project: Project) -> list[DocumentStatus]:
