@@ -220,6 +220,48 @@ def builds(project: Path, branch: str, year: int, runs: int) -> dict:
     return {"cold": cold, "warm": warm, "edit": edited, "noop": noop, "change": change}
 
 
+# --- 2b. the edit loop in one process (as the preview server would run it) -----------
+
+EDIT_LOOP = r"""
+import json, sys, time, statistics
+from pathlib import Path
+from kenpo_report import pipeline
+from kenpo_report.project import Project
+pipeline.import_renderers()
+project = Project.at(Path(sys.argv[1]))
+branch, year, runs = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+name, old = sys.argv[5], sys.argv[6]
+path = project.year_dir(branch, year) / name
+out = {}
+for formats in (("pdf", "docx"), ("pdf",)):
+    pipeline.build(project, branch, year, formats, jobs=2)
+    times, current = [], old
+    at = max(k for k, c in enumerate(old) if c.isdigit())
+    digits = [d for d in "0123456789" if d != old[at]]
+    for n in range(runs):
+        new = old[:at] + digits[n] + old[at + 1 :]  # a new figure each time: never laid out
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(current, new, 1), encoding="utf-8")
+        current = new
+        t = time.perf_counter()
+        pipeline.build(project, branch, year, formats, jobs=2)
+        times.append(time.perf_counter() - t)
+    out["+".join(formats)] = (statistics.median(times), times)
+print(json.dumps(out))
+"""
+
+
+def edit_loop(project: Path, branch: str, year: int, runs: int) -> dict:
+    name, old, _ = EDITS[(branch, year)]  # the last digit of *old* is changed
+    done = subprocess.run(
+        [sys.executable, "-c", EDIT_LOOP, str(project), branch, str(year), str(runs), name, old],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # --- 3. 47 branches ------------------------------------------------------------------
 
 
@@ -333,6 +375,18 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+def edit_section(project: Path, runs: int) -> None:
+    print("## 2b. One-measure edit in one process (imports done, --jobs 2), seconds\n")
+    rows = []
+    for branch, year in SEEDS:
+        clean(project)
+        m = edit_loop(project, branch, year, runs)
+        runs_text = ", ".join(f"{t:.2f}" for t in m["pdf+docx"][1])
+        rows.append([f"{branch} {year}", m["pdf+docx"][0], m["pdf"][0], runs_text])
+    print(table(["branch-year", "PDF+DOCX median", "PDF only median", "PDF+DOCX runs"], rows))
+    print(f"\nload average: {uptime()}\n")
+
+
 # --- main ------------------------------------------------------------------------------
 
 
@@ -342,12 +396,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="runs per measure (median)")
     parser.add_argument("--branches", type=int, default=None, help="size of the generated set")
     parser.add_argument("--skip-all", action="store_true", help="skip the generated set")
+    parser.add_argument("--edit-only", action="store_true", help="only the edit loop (2b)")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 5)
     count = args.branches or (10 if args.quick else 47)
     print(f"# kenpo-report benchmark\n\nload average at start: {uptime()}; cores: {os.cpu_count()}")
     print(f"runs per measure: {runs} (median)\n")
 
+    if args.edit_only:
+        with tempfile.TemporaryDirectory(prefix="kenpo-bench-") as tmp:
+            edit_section(copy_project(Path(tmp) / "project"), runs)
+        return
     with tempfile.TemporaryDirectory(prefix="kenpo-bench-") as tmp:
         project = copy_project(Path(tmp) / "project")
 
@@ -398,6 +457,7 @@ def main() -> None:
                 print(f"<!-- {branch} cold walls: {', '.join(f'{w:.2f}' for w in walls)} -->")
         print(table(head, rows))
         print(f"\nload average: {uptime()}\n")
+        edit_section(project, runs)
 
         print("## 4. Checks\n")
         clean(project)

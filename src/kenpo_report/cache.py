@@ -163,7 +163,7 @@ class Manifest:
     options: dict
     outputs: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256
     pages: dict[str, int] = field(default_factory=dict)  # document id -> pages
-    # Per document: the pages of each part and the anchors' page numbers, which
+    # Per document: the pages of each part, and the anchors' page numbers, which
     # the next build uses as its first guess (see render.parts).
     parts: dict[str, list[int]] = field(default_factory=dict)
     anchors: dict[str, dict[str, int]] = field(default_factory=dict)

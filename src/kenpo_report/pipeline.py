@@ -26,6 +26,7 @@ from .validate import Plan, load_plan
 
 if TYPE_CHECKING:
     from .cache import Store
+    from .render.parts import Hint
     from .workers import Runner
 
 FORMATS = ("pdf", "docx")
@@ -100,6 +101,7 @@ def build(
         )
     # Only now: an unchanged build imports neither pikepdf nor python-docx.
     from .output import write_all
+    from .render.parts import Hint
     from .workers import Runner
 
     previous = None if force else cache.read_manifest(project, branch, year)
@@ -118,9 +120,11 @@ def build(
         files: dict[str, bytes] = {}
         for item in laid_out:
             doc = item.document.id
-            hints = (previous.parts.get(doc), previous.anchors.get(doc)) if previous else None
+            hint = None
+            if previous is not None and doc in previous.anchors and doc in previous.pages:
+                hint = Hint(previous.anchors[doc], previous.pages[doc])
             pdf, docx, parts = _render(
-                project, plan, item, formats, pdf_variant, store, runner, hints
+                project, plan, item, formats, pdf_variant, store, runner, hint
             )
             result.pages[doc] = manifest.pages[doc] = pdf.pages
             manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
@@ -144,7 +148,7 @@ def _render(
     pdf_variant: str | None,
     store: Store | None,
     runner: Runner,
-    hints: tuple | None,
+    hint: Hint | None,
 ) -> tuple[PdfResult, bytes | None, list[int]]:
     """One document's PDF, DOCX (if asked for) and the pages of its parts."""
     from .render.parts import render_document
@@ -163,7 +167,6 @@ def _render(
             if "docx" in formats:
                 docx = docx_render.render(item.html, assets, page_numbers=pdf.anchors)
             return pdf, docx, []
-        hint, hint_anchors = hints or (None, None)
         rendered = render_document(
             item.html,
             assets,
@@ -171,7 +174,6 @@ def _render(
             store=store,
             runner=runner,
             hint=hint,
-            hint_anchors=hint_anchors,
         )
         return rendered.pdf, rendered.docx, rendered.parts
     except OSError as exc:

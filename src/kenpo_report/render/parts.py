@@ -49,7 +49,7 @@ _URL = re.compile(r'(?:src|href)="([^"]+)"')
 class Rendered:
     pdf: PdfResult
     docx: bytes | None
-    parts: list[int] = field(default_factory=list)  # pages of each part, a hint for next time
+    parts: list[int] = field(default_factory=list)  # pages of each part
 
 
 def render_document(
@@ -59,17 +59,24 @@ def render_document(
     docx: bool = True,
     store: Store | None = None,
     runner: Runner | None = None,
-    hint: list[int] | None = None,
-    hint_anchors: Mapping[str, int] | None = None,
+    hint: Hint | None = None,
 ) -> Rendered:
     """The PDF (and DOCX) of one laid-out document.
 
-    *hint* and *hint_anchors* are the previous build's part page counts and
-    anchors (see cache.Manifest): good guesses make a rebuild lay out only the
-    parts that changed, and write the DOCX while the PDF is being laid out.
+    *hint* is where the previous build put the anchors (see cache.Manifest):
+    good guesses make a rebuild lay out only the parts that changed, and write
+    the DOCX while the PDF is being laid out.
     """
-    run = _Run(html, assets, store, runner or Runner(1), docx, hint, hint_anchors)
+    run = _Run(html, assets, store, runner or Runner(1), docx, hint)
     return run.go()
+
+
+@dataclass(frozen=True)
+class Hint:
+    """The previous build of the document: its anchors' pages and its page count."""
+
+    anchors: Mapping[str, int]
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,7 @@ class _Run:
         store: Store | None,
         runner: Runner,
         docx: bool,
-        hint: list[int] | None,
-        hint_anchors: Mapping[str, int] | None,
+        hint: Hint | None,
     ) -> None:
         self.html = html
         self.assets = assets
@@ -103,8 +109,8 @@ class _Run:
         self.want_docx = docx
         self.parts = splitting.split(html, PART_SIZE)
         n = len(self.parts)
-        self.hint = hint if hint and len(hint) == n else None
-        self.hint_anchors = dict(hint_anchors) if hint_anchors and self.hint else None
+        self.hint = hint
+        self.hinted = tuple(sorted(hint.anchors.items())) if hint else None
         self.content = [
             digest("part", renderer_digest(), p.html, self._images_digest(p.html))
             for p in self.parts
@@ -151,7 +157,23 @@ class _Run:
         if self.shapes[i] is not None:
             return self.shapes[i].pages
         # Each page section starts a page: a part has at least as many pages as sections.
-        return self.hint[i] if self.hint else self.parts[i].sections
+        first, following = self._hinted_span(i)
+        if first is not None and following is not None and following - first >= 1:
+            return max(following - first, self.parts[i].sections)
+        return self.parts[i].sections
+
+    def _hinted_span(self, i: int) -> tuple[int | None, int | None]:
+        """Where the previous build put this part's first anchor and the next part's."""
+        if self.hint is None:
+            return None, None
+
+        def first_page(j: int) -> int | None:
+            if j == len(self.parts):
+                return self.hint.pages + 1
+            ids = self.parts[j].ids
+            return self.hint.anchors.get(ids[0]) if ids else None
+
+        return first_page(i), first_page(i + 1)
 
     def _local(self, i: int) -> dict[str, int]:
         if i in self.done:
@@ -159,11 +181,11 @@ class _Run:
         if self.shapes[i] is not None:
             return self.shapes[i].anchors
         part = self.parts[i]
-        if self.hint_anchors is not None:  # where the previous build put them
-            first = 1 + sum(self.hint[:i])
+        first, _ = self._hinted_span(i)
+        if first is not None:  # where the previous build put them
             last = self._pages(i) - 1
             return {
-                a: min(max(self.hint_anchors.get(a, first + k) - first, 0), last)
+                a: min(max(self.hint.anchors.get(a, first + k) - first, 0), last)
                 for a, k in zip(part.ids, part.id_sections, strict=True)
             }
         return dict(zip(part.ids, part.id_sections, strict=True))  # a page per section
@@ -258,9 +280,7 @@ class _Run:
         # final, or as the previous build had them and the guesses still give. (A
         # first build guesses a page per section, wrong often enough that starting
         # the DOCX on it cost more than it saved.)
-        guessed = (
-            self.hint_anchors is not None and tuple(sorted(self.hint_anchors.items())) == numbers
-        )
+        guessed = self.hinted == numbers
         if (
             free > 0
             and self.want_docx
@@ -272,8 +292,14 @@ class _Run:
             free -= 1
         busy = {i for kind, i, _ in flying if kind == "part"}
         # A part not laid out yet is laid out under the current guess (it tells its
-        # pages); once laid out, again only under final numbers.
-        unknown = [i for i in missing if not self._known(i) and i not in busy]
+        # pages); once laid out, again only under final numbers. No guess past a
+        # KPI一覧 (a part that links to others) of unknown length: a long table,
+        # often more pages than sections, and every part after it would be wrong.
+        blocker = next(
+            (j for j in range(len(self.parts)) if not self._known(j) and self.parts[j].foreign),
+            len(self.parts),
+        )
+        unknown = [i for i in missing if not self._known(i) and i not in busy and i <= blocker]
         ready = [i for i in missing if self._known(i) and self._certain(i)]
         for i in unknown + ready:
             if free <= 0:
