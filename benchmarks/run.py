@@ -182,8 +182,12 @@ for n in range(runs + 1):  # the first round warms up WeasyPrint and is not coun
         anchors = {n: i for i, p in enumerate(doc.pages, 1) for n in p.anchors}
         _, t = timed(lambda: docx_render.render(html, assets, page_numbers=anchors)); row["docx"] += t
         row["pages"] += len(doc.pages)
-    for label, jobs, formats in (("ours_1", 1, ("pdf", "docx")), ("ours_2", 2, ("pdf", "docx")), ("ours_pdf_2", 2, ("pdf",))):
+    runs_of = (("ours_1", 1, ("pdf", "docx")), ("ours_2", 2, ("pdf", "docx")),
+               ("ours_pdf_1", 1, ("pdf",)), ("ours_pdf_2", 2, ("pdf",)))
+    for label, jobs, formats in runs_of:
         _, row[label] = timed(lambda: pipeline.build(project, branch, year, formats, jobs=jobs, force=True))
+        # Each round's own ratio: the load of a shared machine drifts between rounds.
+        row["ratio_" + label[5:]] = row[label] / row["bare"]
     if n:
         rows.append(row)
 med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -232,17 +236,17 @@ project = Project.at(Path(sys.argv[1]))
 branch, year, runs = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 name, old = sys.argv[5], sys.argv[6]
 path = project.year_dir(branch, year) / name
+original = path.read_text(encoding="utf-8")
+at = max(k for k, c in enumerate(old) if c.isdigit())  # the last two digits change
+values = (f"{v:02d}" for v in range(100) if f"{v:02d}" != old[at - 1 : at + 1])
 out = {}
 for formats in (("pdf", "docx"), ("pdf",)):
+    path.write_text(original, encoding="utf-8")
     pipeline.build(project, branch, year, formats, jobs=2)
-    times, current = [], old
-    at = max(k for k, c in enumerate(old) if c.isdigit())
-    digits = [d for d in "0123456789" if d != old[at]]
+    times = []
     for n in range(runs):
-        new = old[:at] + digits[n] + old[at + 1 :]  # a new figure each time: never laid out
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(current, new, 1), encoding="utf-8")
-        current = new
+        new = old[: at - 1] + next(values) + old[at + 1 :]  # a figure never laid out before
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
         t = time.perf_counter()
         pipeline.build(project, branch, year, formats, jobs=2)
         times.append(time.perf_counter() - t)
@@ -252,7 +256,7 @@ print(json.dumps(out))
 
 
 def edit_loop(project: Path, branch: str, year: int, runs: int) -> dict:
-    name, old, _ = EDITS[(branch, year)]  # the last digit of *old* is changed
+    name, old, _ = EDITS[(branch, year)]  # the last two digits of *old* change
     done = subprocess.run(
         [sys.executable, "-c", EDIT_LOOP, str(project), branch, str(year), str(runs), name, old],
         capture_output=True,
@@ -375,12 +379,12 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def edit_section(project: Path, runs: int) -> None:
+def edit_section(runs: int) -> None:
     print("## 2b. One-measure edit in one process (imports done, --jobs 2), seconds\n")
     rows = []
     for branch, year in SEEDS:
-        clean(project)
-        m = edit_loop(project, branch, year, runs)
+        with tempfile.TemporaryDirectory(prefix="kenpo-bench-edit-") as tmp:
+            m = edit_loop(copy_project(Path(tmp) / "project"), branch, year, runs)
         runs_text = ", ".join(f"{t:.2f}" for t in m["pdf+docx"][1])
         rows.append([f"{branch} {year}", m["pdf+docx"][0], m["pdf"][0], runs_text])
     print(table(["branch-year", "PDF+DOCX median", "PDF only median", "PDF+DOCX runs"], rows))
@@ -397,6 +401,7 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=None, help="size of the generated set")
     parser.add_argument("--skip-all", action="store_true", help="skip the generated set")
     parser.add_argument("--edit-only", action="store_true", help="only the edit loop (2b)")
+    parser.add_argument("--stages-only", action="store_true", help="only the stages (1)")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 5)
     count = args.branches or (10 if args.quick else 47)
@@ -404,8 +409,7 @@ def main() -> None:
     print(f"runs per measure: {runs} (median)\n")
 
     if args.edit_only:
-        with tempfile.TemporaryDirectory(prefix="kenpo-bench-") as tmp:
-            edit_section(copy_project(Path(tmp) / "project"), runs)
+        edit_section(runs)
         return
     with tempfile.TemporaryDirectory(prefix="kenpo-bench-") as tmp:
         project = copy_project(Path(tmp) / "project")
@@ -413,7 +417,8 @@ def main() -> None:
         print("## 1. Stages, one process, imports done (seconds)\n")
         head = ["branch-year", "pages", "load", "validate", "compute", "templates", "charts"]
         head += ["PDF layout", "PDF write", "DOCX", "s/page", "bare WeasyPrint"]
-        head += ["ours jobs=1", "ours jobs=2", "ours PDF jobs=2", "ratio j1", "ratio j2"]
+        head += ["ours jobs=1", "ours jobs=2", "ours PDF jobs=1", "ours PDF jobs=2"]
+        head += ["ratio j1", "ratio j2", "ratio PDF j1", "ratio PDF j2"]
         rows, harfbuzz, imports = [], None, 0.0
         for branch, year in SEEDS:
             m = stages(project, branch, year, runs)
@@ -423,15 +428,18 @@ def main() -> None:
                 + [m[k] for k in ("load", "validate", "compute", "templates", "charts")]
                 + [m["pdf_layout"], m["pdf_write"], m["docx"]]
                 + [(m["pdf_layout"] + m["pdf_write"]) / max(m["pages"], 1), m["bare"]]
-                + [m["ours_1"], m["ours_2"], m["ours_pdf_2"]]
-                + [m["ours_1"] / m["bare"], m["ours_2"] / m["bare"]]
+                + [m["ours_1"], m["ours_2"], m["ours_pdf_1"], m["ours_pdf_2"]]
+                + [m["ratio_1"], m["ratio_2"], m["ratio_pdf_1"], m["ratio_pdf_2"]]
             )
         print(table(head, rows))
         print(f"\nimports (pipeline, WeasyPrint, python-docx): {imports:.2f} s; ")
         print(f"HarfBuzz subsetting available to WeasyPrint: {harfbuzz}\n")
         print("ours = pipeline.build(force=True): no cache, PDF and DOCX unless noted; ")
-        print("ratio = ours ÷ bare WeasyPrint (layout + write of the same HTML)\n")
+        print("ratio = ours ÷ bare WeasyPrint (layout + write of the same HTML), median of")
+        print("each round's ratio; ours includes drawing charts (三重), bare is given them\n")
         print(f"load average: {uptime()}\n")
+        if args.stages_only:
+            return
 
         print("## 2. `kenpo-report build BRANCH YEAR` (new process, default --jobs)\n")
         head = ["branch-year", "cold wall", "cold CPU", "cold RSS MiB", "warm wall"]
@@ -457,7 +465,7 @@ def main() -> None:
                 print(f"<!-- {branch} cold walls: {', '.join(f'{w:.2f}' for w in walls)} -->")
         print(table(head, rows))
         print(f"\nload average: {uptime()}\n")
-        edit_section(project, runs)
+        edit_section(runs)
 
         print("## 4. Checks\n")
         clean(project)

@@ -39,9 +39,11 @@ def build_all(
     options = dict(strict=strict, pdf_variant=pdf_variant, force=force)
     targets = project.branch_years()
     stale = []
+    settings = cache.build_options(formats, pdf_variant, strict)
     for branch, year in targets:
-        if not force and _up_to_date(project, branch, year, formats, strict, pdf_variant):
-            yield _build_one(project, branch, year, formats, options, 1)  # replays the manifest
+        fresh = None if force else cache.fresh_manifest(project, branch, year, settings)[1]
+        if fresh is not None:
+            yield Outcome(branch, year, pipeline.unchanged(project, branch, year, fresh))
         else:
             stale.append((branch, year))
     if len(stale) <= 1 or jobs <= 1:
@@ -59,18 +61,6 @@ def build_all(
         ]
         for future in as_completed(futures):
             yield future.result()
-
-
-def _up_to_date(
-    project: Project,
-    branch: str,
-    year: int,
-    formats: tuple[str, ...],
-    strict: bool,
-    pdf_variant: str | None,
-) -> bool:
-    options = cache.build_options(formats, pdf_variant, strict)
-    return cache.fresh_manifest(project, branch, year, options)[1] is not None
 
 
 def _build_one(

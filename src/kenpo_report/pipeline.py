@@ -25,7 +25,7 @@ from .report import Report, build_report, charts, image_url
 from .validate import Plan, load_plan
 
 if TYPE_CHECKING:
-    from .cache import Store
+    from .cache import Manifest, Store
     from .render.parts import Hint
     from .workers import Runner
 
@@ -93,12 +93,7 @@ def build(
     options = cache.build_options(formats, pdf_variant, strict)
     key, fresh = cache.fresh_manifest(project, branch, year, options)  # nothing to do?
     if fresh is not None and not force:
-        folder = project.output_dir(branch, year)
-        return BuildResult(
-            warnings=fresh.problems(),
-            pages=dict(fresh.pages),
-            up_to_date=[folder / name for name in fresh.outputs],
-        )
+        return unchanged(project, branch, year, fresh)
     # Only now: an unchanged build imports neither pikepdf nor python-docx.
     from .output import write_all
     from .render.parts import Hint
@@ -138,6 +133,16 @@ def build(
     if store is not None:
         store.prune()
     return result
+
+
+def unchanged(project: Project, branch: str, year: int, manifest: Manifest) -> BuildResult:
+    """The result of a build that had nothing to do: as the last one left it."""
+    folder = project.output_dir(branch, year)
+    return BuildResult(
+        warnings=manifest.problems(),
+        pages=dict(manifest.pages),
+        up_to_date=[folder / name for name in manifest.outputs],
+    )
 
 
 def _render(

@@ -32,12 +32,13 @@ from ..workers import Runner
 from . import split as splitting
 from .results import Assets, PartResult, PdfResult
 
-# Page sections per part, on average. Every part embeds its own font subsets
-# and costs a fixed ~0.05 s, so small parts make a larger, slower first build;
-# large parts make an edit slower. Measured on 岩手 2024 (36 pages, whole-document
-# PDF 0.30 MB): 1 section per part, 1.45 MB and 0.6 s to rebuild the PDF after
-# an edit; 2: 0.98 MB, 1.0 s; 4: 0.72 MB, 1.8 s. With the DOCX (about 1.2 s,
-# written alongside), 1 and 2 rebuild in the same time.
+# Page sections per part, on average (at most twice that). Every part embeds
+# its own font subsets and costs a fixed ~0.05 s, so small parts make a larger
+# file and a slower first build; large parts make an edit slower to lay out.
+# Measured on 岩手 2024 (36 pages; laid out whole: 0.30 MB, 4.1 s): 1 section per
+# part, 1.45 MB; 2: 1.0 MB, first build (PDF, one process) 5.2 s, PDF rebuilt
+# after an edit in 1.0 s; 4: 0.72 MB, 4.6 s, 1.9 s (parts of up to 8 pages).
+# The edit is what a planner waits for.
 PART_SIZE = 2
 MAX_ROUNDS = 4  # lay-outs of one part before giving up on parts (see _fallback)
 MAX_PASSES = 200  # passes of the loop, likewise

@@ -36,10 +36,12 @@ class Part:
 def split(html: str, size: int = 1) -> list[Part]:
     """The parts of *html*, in order; a document without page sections is one part.
 
-    *size* > 1 joins page sections into parts of about that many sections. Where
-    a part ends depends on the content of the section that follows (a hash), not
-    on its position, so that inserting or changing one section moves at most the
-    boundaries next to it and the other parts stay as they were (and cached).
+    *size* > 1 joins page sections into parts of about that many sections, at
+    most twice that. Where a part ends depends on the section that follows (a
+    hash of its id, else of its content), not on the content of the others: an
+    edit inside a section changes its part only, and inserting a section moves
+    the boundaries up to the next one chosen by a hash; the other parts stay as
+    they were (and cached).
     A section that links to other parts stays alone: it is laid out again
     whenever a page number it shows changes.
     """
@@ -58,7 +60,8 @@ def split(html: str, size: int = 1) -> list[Part]:
     after_alone = False
     for section in sections:
         alone = bool(_part("", section).foreign)
-        if not groups or alone or after_alone or counts[-1] >= 2 * size or _boundary(section, size):
+        full = bool(counts) and counts[-1] >= 2 * size  # a part ends after 2 × size sections
+        if not groups or alone or after_alone or full or _boundary(section, size):
             groups.append([])
             counts.append(0)
         groups[-1].extend(section)
@@ -78,9 +81,12 @@ def split(html: str, size: int = 1) -> list[Part]:
 
 
 def _boundary(section: list[lxml_html.HtmlElement], size: int) -> bool:
+    """Whether a part starts at *section*: one section in *size*, by a hash."""
     if size <= 1:
         return True
-    text = "".join(lxml_html.tostring(el, encoding="unicode") for el in section)
+    first = section[0]
+    name = first.get("id") if isinstance(first.tag, str) else None
+    text = name or "".join(lxml_html.tostring(el, encoding="unicode") for el in section)
     return hashlib.sha256(text.encode()).digest()[0] % size == 0
 
 
