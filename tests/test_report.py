@@ -135,3 +135,25 @@ def test_results_prior_year_target_still_needs_a_prior(project):
     with pytest.raises(UserError) as info:
         load_plan(project, "fukushima", 2025)
     assert any("対前年度" in p.message for p in info.value.problems)
+
+
+def test_column_counts_follow_colspan_and_rowspan():
+    from kenpo_report.report import GridCell, column_counts
+
+    a, wide, tall = GridCell("a"), GridCell("b", colspan=2), GridCell("c", rowspan=2)
+    assert column_counts([[tall, wide], [a, a], [a, a, a]]) == [3, 3, 3]
+    assert column_counts([[a, a, a], [a, a]]) == [3, 2]
+
+
+def test_an_unquoted_comma_that_splits_a_cell_is_a_warning(project):
+    """YAML reads [約800, 約16,000] as three items; the ragged row is named."""
+    path = project.root / "plans/iwate/2024/31-strategic.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"約16,000"', "約16,000"), encoding="utf-8")
+    plan = load_plan(project, "iwate", 2024)
+    findings = build_report(plan, plan.data.documents[0]).findings
+    ragged = [f for f in findings if "列の数が違います" in f.message]
+    assert len(ragged) == 1 and ragged[0].path[-2:] == ("rows", 2)
+    assert "（6列と7列）" in ragged[0].message
+    widths = [f for f in findings if f.path[-1] == "widths"]
+    assert widths and "widths は6列分ですが、表は7列です" in widths[0].message

@@ -496,7 +496,49 @@ def _table(
         [_cell(c, (*path, "rows", r, i), kpis, findings) for i, c in enumerate(row)]
         for r, row in enumerate(block.rows)
     ]
-    return Grid(header, body, block.widths, block.caption, block.note)
+    counts = column_counts(header + body)
+    columns = max(counts, default=0)
+    widths = block.widths
+    if len(set(counts)) > 1:
+        row = next(r for r, n in enumerate(counts) if n != counts[0])
+        where = (*path, "rows", row - len(header)) if row >= len(header) else (*path, "header", row)
+        findings.append(
+            C.Finding(
+                f"表の行によって列の数が違います（{counts[0]}列と{counts[row]}列）。"
+                '「,」を含む文字は「"」で囲んでください（例: "約16,000"）',
+                where,
+            )
+        )
+    if widths is not None and len(widths) != columns:
+        findings.append(
+            C.Finding(
+                f"widths は{len(widths)}列分ですが、表は{columns}列です。等分の幅で出力します",
+                (*path, "widths"),
+            )
+        )
+        widths = None
+    # Every column's width declared: WeasyPrint's fixed table layout is the fast one.
+    widths = widths or [Decimal(100) / columns] * columns
+    return Grid(header, body, widths, block.caption, block.note)
+
+
+def column_counts(rows: list[list[GridCell]]) -> list[int]:
+    """The columns each row reaches, counting cells that rows above span down into."""
+    carried: dict[int, int] = {}  # column -> further rows it stays covered
+    counts = []
+    for row in rows:
+        used, spans, col = set(carried), {}, 0
+        for cell in row:
+            while col in used:
+                col += 1
+            for c in range(col, col + cell.colspan):
+                used.add(c)
+                if cell.rowspan > 1:
+                    spans[c] = cell.rowspan - 1
+            col += cell.colspan
+        counts.append(max(used) + 1 if used else 0)
+        carried = {c: n - 1 for c, n in carried.items() if n > 1} | spans
+    return counts
 
 
 def _series(block: Series, path: C.Path_, findings: list[Finding]) -> Grid:
