@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import templating
+from . import marks, templating
 from .errors import Problem, Severity, UserError, format_path
 from .project import Project
 from .render.results import PdfResult
@@ -161,7 +161,13 @@ def _render(
 
     images = {image_url(content): content for content in plan.images.values()}
     vector, raster = _charts(project, item.charts, store)
-    assets = Assets(project.templates, project.fonts, {**images, **vector}, raster)
+    mark_vector, mark_raster = marks.images(item.html)
+    assets = Assets(
+        project.templates,
+        project.fonts,
+        {**images, **vector, **mark_vector},
+        {**raster, **mark_raster},
+    )
     try:
         if pdf_variant:  # PDF/A and PDF/UA describe the whole file: no parts
             from .render import docx as docx_render

@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import formatting
+from . import formatting, marks
 from .compute import Quantity
 from .errors import UserError
 
@@ -27,6 +27,8 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["fig"] = formatting.figure
+    env.filters["mark_url"] = marks.url
+    env.globals["mark_meanings"] = marks.MEANINGS
     env.filters["number"] = formatting.number
     env.filters["fiscal_year"] = formatting.fiscal_year
     env.filters["fiscal_year_before"] = lambda year: formatting.fiscal_year(year - 1)

@@ -309,6 +309,10 @@ class _Writer:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
+            elif tag == "img" and child.get("src") in self.images:
+                # A mark in running text: as high as the text around it.
+                run = paragraph.add_run()
+                run.add_picture(io.BytesIO(self.images[child.get("src")]), height=size or Pt(9))
             elif tag == "a" and "pageref" in (child.get("class") or ""):
                 anchor = (child.get("href") or "").lstrip("#")
                 page = self.page_numbers.get(anchor)
