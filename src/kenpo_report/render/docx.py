@@ -172,15 +172,15 @@ class _Writer:
         if tag == "section":
             self.section(el)
         elif tag in ("h1", "h2", "h3", "h4"):
-            paragraph = target.add_paragraph(style=self.styles[f"Heading {tag[1]}"])
+            paragraph = self._paragraph(target, self.styles[f"Heading {tag[1]}"].style_id)
             self.inline(el, paragraph)
         elif tag == "p":
-            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            paragraph = self._paragraph(target)
             self._paragraph_format(paragraph, classes)
             self.inline(el, paragraph)
         elif tag == "ul":
             for li in el.iterchildren("li"):
-                paragraph = target.add_paragraph(style=self.styles["Normal"])
+                paragraph = self._paragraph(target)
                 paragraph.paragraph_format.left_indent = Pt(10)
                 paragraph.paragraph_format.first_line_indent = Pt(-10)
                 self.inline(li, paragraph)
@@ -201,13 +201,13 @@ class _Writer:
                 continue
             match = _WIDTH.search(img.get("style") or "")
             share = float(match.group(1)) / 100 if match else 0.6
-            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            paragraph = self._paragraph(target)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.add_run().add_picture(
                 io.BytesIO(content), width=int(self._usable_width() * share)
             )
         for p in el.iter("p"):
-            paragraph = target.add_paragraph(style=self.styles["Normal"])
+            paragraph = self._paragraph(target)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self.inline(p, paragraph)
         for table in el.iter("table"):  # a chart's figures: a picture has no text
@@ -361,7 +361,7 @@ class _Writer:
 
     def _spacer(self, target: object) -> None:
         # Word merges tables that touch; a small empty paragraph keeps them apart.
-        paragraph = target.add_paragraph(style=self.styles["Normal"])
+        paragraph = self._paragraph(target)
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.line_spacing = Pt(4)
 
@@ -455,6 +455,18 @@ class _Writer:
             _cell_border(cell, "bottom")
         self.inline(td, paragraph, bold="total" in classes, size=size)
         cell.vertical_alignment = 1  # center
+
+    @staticmethod
+    def _paragraph(target: object, style_id: str | None = None) -> Paragraph:
+        """A new paragraph, its style set by id (none: Normal, the default).
+
+        python-docx looks a style object up among all the document's styles on
+        every assignment: half the time of writing the DOCX.
+        """
+        paragraph = target.add_paragraph()
+        if style_id is not None:
+            paragraph._p.style = style_id
+        return paragraph
 
     def _usable_width(self) -> int:
         if self.widths:
