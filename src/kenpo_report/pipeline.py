@@ -243,7 +243,10 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
         "spans": templating.spans,
         "runs": templating.runs,
     }
-    return templating.render(project.templates, report.document.style, context)
+    from .cache import cache_root
+
+    compiled = cache_root(project) / "jinja"
+    return templating.render(project.templates, report.document.style, context, compiled)
 
 
 def warnings_of(plan: Plan, report: Report) -> list[Problem]:

@@ -5,6 +5,7 @@ Templates are the single source of layout for both PDF and DOCX.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,15 @@ from .errors import UserError
 
 
 @cache
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The environment for *templates*; *compiled*: a folder that keeps them compiled.
+
+    Compiling the templates takes longer than filling them (岩手: 0.45 s of
+    0.95 s), and a planner's rebuild after an edit uses the same templates.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=_bytecode_cache(compiled),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -36,8 +43,23 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(templates: Path, style: str, context: dict[str, object]) -> str:
-    env = environment(templates)
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only checkout builds without it
+        return None
+    # Jinja keys a template by its name and source; this file's options and
+    # filters shape the compiled code too.
+    options = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{jinja2.__version__}-{options}-%s.cache")
+
+
+def render(
+    templates: Path, style: str, context: dict[str, object], compiled: Path | None = None
+) -> str:
+    env = environment(templates, compiled)
     name = f"{style}/document.html.j2"
     try:
         template = env.get_template(name)
