@@ -85,3 +85,70 @@ def test_closed_pipe_ends_quietly(project, monkeypatch):
 
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert run(project, "check", "--format", "json") == 1
+
+
+def test_build_watch_rebuilds_on_save_and_reports_errors_until_fixed(project):
+    """build --watch: a save rebuilds, a mistake is shown and waits, Ctrl+C ends with 0."""
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    command = [sys.executable, "-m", "kenpo_report", "--project", str(project.root)]
+    command += ["build", "oita", "2024", "--format", "pdf", "--jobs", "1", "--watch"]
+    # One pipe for both: the lines arrive in the order they were written.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    readers = [
+        threading.Thread(target=lambda s=stream: [lines.put(x) for x in s], daemon=True)
+        for stream in (process.stdout,)
+    ]
+    for reader in readers:
+        reader.start()
+    seen: list[str] = []
+
+    def until(text: str) -> None:
+        while True:
+            try:
+                line = lines.get(timeout=120)
+            except queue.Empty:
+                process.kill()
+                pytest.fail(f"no {text!r} in:\n{''.join(seen)}")
+            seen.append(line)
+            if text in line:
+                return
+
+    try:
+        until("保存を待っています")
+        pages = project.root / "plans/oita/2024/20-pages.yaml"
+        text = pages.read_text(encoding="utf-8")
+        pages.write_text(text.replace("12,791件", "12,792件", 1), encoding="utf-8")
+        until("変更: plans/oita/2024/20-pages.yaml")
+        until("保存を待っています")
+        kpis = project.root / "plans/oita/2024/10-kpis.yaml"
+        good = kpis.read_text(encoding="utf-8")
+        kpis.write_text(good.replace('actual: "', 'actual: "x', 1), encoding="utf-8")
+        until("直して保存すると作り直します")
+        until("保存を待っています")
+        kpis.write_text(good, encoding="utf-8")
+        until("変更: plans/oita/2024/10-kpis.yaml")
+        until("変更はありません（最新）: output/oita/2024/results.pdf")  # as before the mistake
+        until("保存を待っています")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for reader in readers:
+            reader.join(timeout=30)
+        process.stdout.close()
+    while not lines.empty():
+        seen.append(lines.get())
+    output = "".join(seen)
+    assert output.count("作成しました: output/oita/2024/results.pdf") == 2, output
+    assert output.rstrip().endswith("終了しました")
+    assert "10-kpis.yaml:" in output and "数値ではありません" in output

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
@@ -54,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="同時に使うプロセスの数（既定: CPUのコア数）",
+    )
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="作った後も待ち、YAML・様式・フォントを保存するたびに作り直す（Ctrl+C で終了）",
     )
     build.add_argument(
         "--force",
@@ -165,22 +171,69 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             "支部と年度を指定してください（例: kenpo-report build iwate 2024）。すべてなら --all"
         )
     branch, year = check_branch(args.branch), check_year(args.year)
-    result = pipeline.build(
-        project,
-        branch,
-        year,
-        formats,
-        strict=args.strict,
-        pdf_variant=args.pdf_variant,
-        jobs=jobs,
-        force=args.force,
-    )
-    _print(result.warnings)
-    for path in result.written:
-        print(f"作成しました: {project.relative(path)}")
-    for path in result.up_to_date:
-        print(f"変更はありません（最新）: {project.relative(path)}")
+
+    shown: list[Problem] = []
+
+    def build_once(force: bool) -> None:
+        result = pipeline.build(
+            project,
+            branch,
+            year,
+            formats,
+            strict=args.strict,
+            pdf_variant=args.pdf_variant,
+            jobs=jobs,
+            force=force,
+        )
+        if args.watch and shown and result.warnings == shown:
+            print(f"警告 {len(shown)}件（前回と同じ）", file=sys.stderr)
+        else:
+            _print(result.warnings)
+        shown[:] = result.warnings
+        for path in result.written:
+            print(f"作成しました: {project.relative(path)}", flush=True)
+        for path in result.up_to_date:
+            print(f"変更はありません（最新）: {project.relative(path)}", flush=True)
+
+    if args.watch:
+        if args.all:
+            raise UsageError("--watch は支部・年度を一つ指定して使ってください")
+        return _watch(project, build_once, args.force)
+    build_once(args.force)
     return 0
+
+
+def _watch(project: Project, build_once: Callable[[bool], None], force: bool) -> int:
+    """Build, then again on every save: imports done, a rebuild takes about a second."""
+    import logging
+    import time
+
+    import watchfiles
+
+    from .pipeline import import_renderers
+    from .preview import relevant_change
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own English notices
+    import_renderers()  # once, here; each rebuild forks its workers from this process
+    roots = [p for p in (project.plans, project.templates, project.fonts) if p.is_dir()]
+    # One watcher for the whole session: a save during a build is not missed.
+    saves = watchfiles.watch(*roots, watch_filter=relevant_change, raise_interrupt=False)
+    while True:
+        start = time.perf_counter()
+        try:
+            build_once(force)
+            force = False  # --force: the first build only
+            print(f"（{time.perf_counter() - start:.1f}秒）", file=sys.stderr, flush=True)
+        except UserError as exc:
+            _print(exc.problems)
+            print(f"{_count(exc.problems)}。直して保存すると作り直します。", file=sys.stderr)
+        print("保存を待っています（終わるには Ctrl+C）…", file=sys.stderr, flush=True)
+        changes = next(saves, set())
+        if not changes:  # Ctrl+C
+            print("終了しました", file=sys.stderr)
+            return 0
+        names = sorted({project.relative(Path(path)) for _, path in changes})
+        print(f"変更: {', '.join(names)}", file=sys.stderr, flush=True)
 
 
 def _build_all(

@@ -67,7 +67,18 @@ ASSET_TYPES = {
     ".svg": "image/svg+xml",
 }
 # Changes that trigger a rebuild (editors' temporary files are ignored).
-WATCHED_SUFFIXES = (".yaml", ".yml", ".j2", ".html", ".css", ".png", ".jpg", ".jpeg")
+WATCHED_SUFFIXES = (
+    ".yaml",
+    ".yml",
+    ".j2",
+    ".html",
+    ".css",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".ttf",
+    ".otf",
+)
 _IMAGE_NAME = re.compile(r"[A-Za-z0-9-]{1,80}")
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
@@ -407,7 +418,7 @@ class PreviewServer:
         try:
             for changes in watchfiles.watch(
                 *roots,
-                watch_filter=_relevant,
+                watch_filter=relevant_change,
                 debounce=self.debounce_ms,
                 step=50,
                 stop_event=self._stop_watch,
@@ -456,7 +467,7 @@ class PreviewServer:
         return path.read_bytes(), kind
 
 
-def _relevant(change: watchfiles.Change, path: str) -> bool:
+def relevant_change(change: watchfiles.Change, path: str) -> bool:
     return path.endswith(WATCHED_SUFFIXES) and watchfiles.DefaultFilter()(change, path)
 
 
