@@ -138,7 +138,7 @@ STAGES = r"""
 import json, sys, time, statistics
 from pathlib import Path
 t0 = time.perf_counter()
-from kenpo_report import pipeline
+from kenpo_report import marks, pipeline
 from kenpo_report.loader import load_file
 from kenpo_report.project import Project
 from kenpo_report.report import build_report, image_url
@@ -170,7 +170,8 @@ for n in range(runs + 1):  # the first round warms up WeasyPrint and is not coun
         html, t = timed(lambda: pipeline.lay_out(project, plan, report)); row["templates"] += t
         (vector, raster), t = timed(lambda: pipeline.draw_charts(project, pipeline.charts(report.pages)))
         row["charts"] += t
-        assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector}, raster)
+        mark_vector, mark_raster = marks.images(html)
+        assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector, **mark_vector}, {**raster, **mark_raster})
         # Bare WeasyPrint: the same HTML, its own defaults (fetcher only for the images).
         fetcher = pdf_render.AssetFetcher(assets)
         _, t = timed(lambda: weasyprint.HTML(string=html, base_url=assets.base_url, url_fetcher=fetcher).write_pdf())
@@ -229,7 +230,7 @@ def builds(project: Path, branch: str, year: int, runs: int) -> dict:
 EDIT_LOOP = r"""
 import json, sys, time, statistics
 from pathlib import Path
-from kenpo_report import pipeline
+from kenpo_report import marks, pipeline
 from kenpo_report.project import Project
 pipeline.import_renderers()
 project = Project.at(Path(sys.argv[1]))
@@ -340,7 +341,7 @@ def text_check(project: Path, branch: str, year: int) -> dict:
     code = r"""
 import sys
 from pathlib import Path
-from kenpo_report import pipeline
+from kenpo_report import marks, pipeline
 from kenpo_report.project import Project
 from kenpo_report.report import image_url
 from kenpo_report.validate import load_plan
@@ -350,7 +351,8 @@ plan = load_plan(project, branch, year)
 [item], _ = pipeline.lay_out_plan(project, plan)
 vector, raster = pipeline.draw_charts(project, item.charts)
 images = {image_url(c): c for c in plan.images.values()}
-assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector}, raster)
+mark_vector, mark_raster = marks.images(item.html)
+assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector, **mark_vector}, {**raster, **mark_raster})
 Path(sys.argv[4]).write_bytes(pdf_render.render(item.html, assets).data)
 """
     bare = project / "bare.pdf"
