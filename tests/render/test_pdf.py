@@ -117,3 +117,29 @@ def test_no_line_starts_with_closing_punctuation(built):
     ).stdout
     bad = [line for line in text.splitlines() if line and line[0] in "。、）」"]
     assert not bad, bad
+
+
+def test_fonts_are_subset_by_harfbuzz(monkeypatch):
+    """HarfBuzz subsetting (libharfbuzz-subset0) is in use; fontTools is the slow fallback."""
+    from weasyprint.pdf import fonts
+
+    used = []
+    original = fonts.Font._harfbuzz_subset
+
+    def spy(self, *args):
+        used.append(self.family)
+        return original(self, *args)
+
+    def refuse(self, *args):
+        raise AssertionError("WeasyPrint fell back to fontTools: install libharfbuzz-subset0")
+
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", spy)
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", refuse)
+    root = Path(__file__).resolve().parents[2]
+    html = (
+        '<html><head><link rel="stylesheet" href="shared/base.css"></head>'
+        "<body><p>協会けんぽ 岩手支部 95.5％</p></body></html>"
+    )
+    result = render(html, Assets(root / "templates", root / "fonts"))
+    assert result.pages == 1
+    assert used, "no font was subset"
