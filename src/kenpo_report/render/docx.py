@@ -52,6 +52,7 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
+_R, _HYPERLINK = qn("w:r"), qn("w:hyperlink")
 # Wingdings bullets of the source documents (Private Use Area, as Office exports
 # them) become their Unicode look-alikes: a DOCX cannot rely on the reader
 # having Wingdings (LibreOffice on Linux draws a box), while the PDF keeps the
@@ -329,13 +330,31 @@ class _Writer:
 
     def _run(self, paragraph: Paragraph, text: str, bold: bool, size: Pt | None) -> None:
         text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
-        if not text.strip() and not paragraph.runs:
+        p = paragraph._p
+        if not text.strip() and p.find(_R) is None and p.find(_HYPERLINK) is None:
             return
-        run = paragraph.add_run(text.translate(_WINGDINGS))
-        if bold:
-            run.bold = True
-        if size is not None:
+        text = text.translate(_WINGDINGS)
+        if "\t" in text or "\r" in text:  # python-docx turns these into w:tab and w:br
+            run = paragraph.add_run(text)
+            run.bold = True if bold else None
             run.font.size = size
+            return
+        # The XML python-docx writes for a run, built directly: its property
+        # setters cost a third of the DOCX's time.
+        r = OxmlElement("w:r")
+        if bold or size is not None:
+            rpr = OxmlElement("w:rPr")
+            if bold:
+                rpr.append(OxmlElement("w:b"))
+            if size is not None:
+                rpr.append(OxmlElement("w:sz", {qn("w:val"): str(round(size.pt * 2))}))
+            r.append(rpr)
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+        p.append(r)
 
     # --- tables and frames ---------------------------------------------------
 
@@ -448,13 +467,16 @@ class _Writer:
             return
         paragraph = cell.paragraphs[0]
         align = "left" if "left" in classes or "formula-title" in classes else "center"
-        paragraph.alignment = _ALIGN[align]
-        if td.tag == "th":
-            _shade(cell, HEADER_FILL)
+        # A new cell's paragraph has no properties yet: jc is its only one.
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))
         if "numerator" in classes:
             _cell_border(cell, "bottom")
+        if td.tag == "th":
+            _shade(cell, HEADER_FILL)
         self.inline(td, paragraph, bold="total" in classes, size=size)
-        cell.vertical_alignment = 1  # center
+        # Last of the cell's properties, as the schema orders them (after tcW, gridSpan,
+        # vMerge, tcBorders, shd).
+        cell._tc.get_or_add_tcPr().append(OxmlElement("w:vAlign", {qn("w:val"): "center"}))
 
     @staticmethod
     def _paragraph(target: object, style_id: str | None = None) -> Paragraph:
@@ -480,10 +502,10 @@ class _Writer:
         # LibreOffice reads the grid (gridCol), Word the cells: set both.
         for column, width in zip(table.columns, widths, strict=False):
             column.width = int(width)
-        # Called before any merge, so the grid is regular: one pass over it.
-        ncols = len(widths)
-        for index, cell in enumerate(table._cells):
-            cell.width = int(widths[index % ncols])
+        # Called before any merge, so every row has a cell per column.
+        for tr in table._tbl.tr_lst:
+            for tc, width in zip(tr.tc_lst, widths, strict=False):
+                tc.width = int(width)
 
 
 def _east_asian(rpr: OxmlElement) -> None:
