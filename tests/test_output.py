@@ -27,6 +27,15 @@ def test_truncated_pdf_is_refused(built):
         check_pdf(data[: len(data) // 2])
 
 
+def test_a_merged_pdf_is_still_opened_and_refused_when_truncated(built, tmp_path):
+    project, _ = built
+    data = (project.output_dir("iwate", 2024) / "results.pdf").read_bytes()
+    check_pdf(data, syntax=False)
+    with pytest.raises(OutputCheckError):
+        write_all(tmp_path, {"results.pdf": data[: len(data) // 2]}, merged=["results.pdf"])
+    assert not (tmp_path / "results.pdf").exists()
+
+
 def test_truncated_docx_is_refused(built):
     project, _ = built
     data = (project.output_dir("iwate", 2024) / "results.docx").read_bytes()

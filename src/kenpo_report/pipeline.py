@@ -113,6 +113,7 @@ def build(
         result = BuildResult(warnings=warnings)
         manifest = cache.Manifest(key, options, warnings=cache.Manifest.warning_rows(warnings))
         files: dict[str, bytes] = {}
+        merged: list[str] = []  # PDFs merged from parts, each checked when laid out
         for item in laid_out:
             doc = item.document.id
             hint = None
@@ -125,9 +126,11 @@ def build(
             manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
             if "pdf" in formats:
                 files[f"{doc}.pdf"] = pdf.data
+                if parts:
+                    merged.append(f"{doc}.pdf")
             if docx is not None:
                 files[f"{doc}.docx"] = docx
-    result.written = write_all(project.output_dir(branch, year), files)  # write
+    result.written = write_all(project.output_dir(branch, year), files, merged)  # write
     manifest.outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     cache.write_manifest(project, branch, year, manifest)
     if store is not None:

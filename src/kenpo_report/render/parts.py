@@ -403,9 +403,12 @@ class _Run:
 
 
 def _lay_out(html: str, assets: Assets, first_page: int, foreign: dict[str, int]) -> PartResult:
+    from ..output import check_pdf
     from .pdf import render_part
 
-    return render_part(html, assets, first_page=first_page, foreign=foreign)
+    result = render_part(html, assets, first_page=first_page, foreign=foreign)
+    check_pdf(result.data)  # here, in the worker: the merged PDF is only opened
+    return result
 
 
 def _write_docx(html: str, assets: Assets, page_numbers: dict[str, int]) -> bytes:
