@@ -34,12 +34,14 @@ from .results import Assets, PartResult, PdfResult
 
 # Page sections per part, on average (at most twice that). Every part embeds
 # its own font subsets and costs a fixed ~0.05 s, so small parts make a larger
-# file and a slower first build; large parts make an edit slower to lay out.
-# Measured on 岩手 2024 (36 pages; laid out whole: 0.30 MB, 4.1 s): 1 section per
-# part, 1.45 MB; 2: 1.0 MB, first build (PDF, one process) 5.2 s, PDF rebuilt
-# after an edit in 1.0 s; 4: 0.72 MB, 4.6 s, 1.9 s (parts of up to 8 pages).
-# The edit is what a planner waits for.
-PART_SIZE = 2
+# file; large parts make an edit slower to lay out. Measured with 2 workers and
+# the DOCX written alongside (the edit is what a planner waits for):
+# - 岩手 2024 (36 pages; laid out whole: 0.31 MB): 1 section per part, 1.48 MB,
+#   cold build ~5.3 s, rebuild after an edit ~1.3 s; 2: 1.14 MB, ~5.3 s, ~1.45 s;
+#   4: 0.72 MB, edit ~1.9 s (PDF only, one process);
+# - 三重 2024, an edit of a chart's figures: 1 section per part ~1.1 s, 2: ~1.75 s
+#   (its first part then holds the KPI一覧 as well).
+PART_SIZE = 1
 MAX_ROUNDS = 4  # lay-outs of one part before giving up on parts (see _fallback)
 MAX_PASSES = 200  # passes of the loop, likewise
 
