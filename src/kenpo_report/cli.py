@@ -14,10 +14,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__, pipeline, rollover, status
+from . import __version__, pipeline
 from .errors import Problem, Severity, UsageError, UserError
 from .project import Project, check_branch, check_year
-from .schema_export import json_schema_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -216,24 +215,39 @@ def _watch(project: Project, build_once: Callable[[bool], None], force: bool) ->
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own English notices
     import_renderers()  # once, here; each rebuild forks its workers from this process
     roots = [p for p in (project.plans, project.templates, project.fonts) if p.is_dir()]
-    # One watcher for the whole session: a save during a build is not missed.
-    saves = watchfiles.watch(*roots, watch_filter=relevant_change, raise_interrupt=False)
-    while True:
-        start = time.perf_counter()
-        try:
-            build_once(force)
-            force = False  # --force: the first build only
-            print(f"（{time.perf_counter() - start:.1f}秒）", file=sys.stderr, flush=True)
-        except UserError as exc:
-            _print(exc.problems)
-            print(f"{_count(exc.problems)}。直して保存すると作り直します。", file=sys.stderr)
-        print("保存を待っています（終わるには Ctrl+C）…", file=sys.stderr, flush=True)
-        changes = next(saves, set())
-        if not changes:  # Ctrl+C
-            print("終了しました", file=sys.stderr)
-            return 0
-        names = sorted({project.relative(Path(path)) for _, path in changes})
-        print(f"変更: {', '.join(names)}", file=sys.stderr, flush=True)
+    # One watcher for the whole session, started before the first build (the
+    # generator starts it on the first next(), which returns after rust_timeout
+    # with nothing): a save during a build is not missed.
+    saves = watchfiles.watch(
+        *roots,
+        watch_filter=relevant_change,
+        raise_interrupt=False,
+        yield_on_timeout=True,
+        rust_timeout=500,
+    )
+    next(saves, None)
+    try:
+        while True:
+            start = time.perf_counter()
+            try:
+                build_once(force)
+                force = False  # --force: the first build only
+                print(f"（{time.perf_counter() - start:.1f}秒）", file=sys.stderr, flush=True)
+            except UserError as exc:
+                _print(exc.problems)
+                print(f"{_count(exc.problems)}。直して保存すると作り直します。", file=sys.stderr)
+            print("保存を待っています（終わるには Ctrl+C）…", file=sys.stderr, flush=True)
+            changes: set | None = set()
+            while changes == set():  # an empty set: rust_timeout passed without a save
+                changes = next(saves, None)
+            if changes is None:  # Ctrl+C while waiting
+                break
+            names = sorted({project.relative(Path(path)) for _, path in changes})
+            print(f"変更: {', '.join(names)}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:  # Ctrl+C during a build: the outputs are as the last one left them
+        pass
+    print("終了しました", file=sys.stderr)
+    return 0
 
 
 def _build_all(
@@ -313,6 +327,8 @@ def _check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:
+    from . import rollover
+
     result = rollover.new_year(project, check_branch(args.branch), check_year(args.year))
     for path in result.written:
         print(f"作成しました: {project.relative(path)}")
@@ -336,6 +352,8 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 
 
 def _list(project: Project, args: argparse.Namespace) -> int:
+    from . import status
+
     rows = status.project_status(project)
     if args.format == "json":
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
@@ -363,6 +381,8 @@ def _site(project: Project, args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .schema_export import json_schema_text
+
     text = json_schema_text(args.kind)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import marks, templating
 from .errors import Problem, Severity, UserError, format_path
 from .project import Project
-from .render.results import PdfResult
-from .report import Report, build_report, charts, image_url
-from .validate import Plan, load_plan
 
 if TYPE_CHECKING:
     from .cache import Manifest, Store
     from .render.parts import Hint
+    from .render.results import PdfResult
+    from .report import Report
+    from .validate import Plan
     from .workers import Runner
 
 FORMATS = ("pdf", "docx")
@@ -55,6 +54,9 @@ class LaidOut:
 
 def check(project: Project, branch: str, year: int) -> list[Problem]:
     """Validate and compute one branch-year; returns its warnings (errors raise)."""
+    from .report import build_report
+    from .validate import load_plan
+
     plan = load_plan(project, branch, year)
     warnings: list[Problem] = []
     for document in plan.data.documents:
@@ -64,6 +66,8 @@ def check(project: Project, branch: str, year: int) -> list[Problem]:
 
 def lay_out_plan(project: Project, plan: Plan) -> tuple[list[LaidOut], list[Problem]]:
     """Compute and lay out every document of *plan*; returns them and their warnings."""
+    from .report import build_report, charts
+
     documents: list[LaidOut] = []
     warnings: list[Problem] = []
     for document in plan.data.documents:
@@ -106,6 +110,8 @@ def build(
             # A rebuild after an edit: the workers import the renderers (1 s)
             # while this process loads the plan.
             runner.start(import_renderers)
+        from .validate import load_plan
+
         plan = load_plan(project, branch, year)  # load + validate
         laid_out, warnings = lay_out_plan(project, plan)  # compute + lay out
         if strict and warnings:
@@ -159,8 +165,10 @@ def _render(
     hint: Hint | None,
 ) -> tuple[PdfResult, bytes | None, list[int]]:
     """One document's PDF, DOCX (if asked for) and the pages of its parts."""
+    from . import marks
     from .render.parts import render_document
     from .render.results import Assets
+    from .report import image_url
 
     images = {image_url(content): content for content in plan.images.values()}
     vector, raster = _charts(project, item.charts, store)
@@ -240,6 +248,8 @@ def draw_charts(project: Project, drawn: list[dict]) -> tuple[dict[str, bytes], 
 
 
 def lay_out(project: Project, plan: Plan, report: Report) -> str:
+    from . import templating
+
     context = {
         "report": report,
         "categories": plan.catalog.categories,
