@@ -249,6 +249,7 @@ def draw_charts(project: Project, drawn: list[dict]) -> tuple[dict[str, bytes], 
 
 def lay_out(project: Project, plan: Plan, report: Report) -> str:
     from . import templating
+    from .cache import cache_root
 
     context = {
         "report": report,
@@ -256,8 +257,6 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
         "spans": templating.spans,
         "runs": templating.runs,
     }
-    from .cache import cache_root
-
     compiled = cache_root(project) / "jinja"
     return templating.render(project.templates, report.document.style, context, compiled)
 

@@ -46,11 +46,6 @@ HEADER_FILL = "DDE6F0"
 _CELL_MARGIN = 60  # twips, left and right of every table cell
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 _BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
-_ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-}
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _R, _HYPERLINK = qn("w:r"), qn("w:hyperlink")
 # Wingdings bullets of the source documents (Private Use Area, as Office exports
