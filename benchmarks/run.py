@@ -141,7 +141,8 @@ t0 = time.perf_counter()
 from kenpo_report import marks, pipeline
 from kenpo_report.loader import load_file
 from kenpo_report.project import Project
-from kenpo_report.report import build_report, image_url
+from kenpo_report.block_views import image_url
+from kenpo_report.report import build_report, charts
 from kenpo_report.validate import load_plan
 import weasyprint
 from weasyprint.pdf import fonts as wp_fonts
@@ -168,7 +169,7 @@ for n in range(runs + 1):  # the first round warms up WeasyPrint and is not coun
     for document in plan.data.documents:
         report, t = timed(lambda: build_report(plan, document)); row["compute"] += t
         html, t = timed(lambda: pipeline.lay_out(project, plan, report)); row["templates"] += t
-        (vector, raster), t = timed(lambda: pipeline.draw_charts(project, pipeline.charts(report.pages)))
+        (vector, raster), t = timed(lambda: pipeline.draw_charts(project, charts(report)))
         row["charts"] += t
         mark_vector, mark_raster = marks.images(html)
         assets = pdf_render.Assets(project.templates, project.fonts, {**images, **vector, **mark_vector}, {**raster, **mark_raster})
@@ -343,7 +344,7 @@ import sys
 from pathlib import Path
 from kenpo_report import marks, pipeline
 from kenpo_report.project import Project
-from kenpo_report.report import image_url
+from kenpo_report.block_views import image_url
 from kenpo_report.validate import load_plan
 from kenpo_report.render import pdf as pdf_render
 project = Project.at(Path(sys.argv[1])); branch, year = sys.argv[2], int(sys.argv[3])

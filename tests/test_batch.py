@@ -23,7 +23,7 @@ def small_project(root) -> Project:
     shutil.copytree(plans / "fukushima", plans / "fukushima3")
     broken = next((plans / "fukushima3" / "2025").glob("10-*.yaml"))
     text = broken.read_text(encoding="utf-8")
-    broken.write_text(text.replace("statement:", "statment:", 1), encoding="utf-8")
+    broken.write_text(text.replace("    statement:", "    statment:", 1), encoding="utf-8")
     for other in plans.iterdir():
         if other.is_dir() and other.name not in ("catalog", *GOOD, "fukushima3"):
             shutil.rmtree(other)

@@ -22,7 +22,7 @@ from kenpo_report.render import parts as parts_module
 from kenpo_report.render.split import split
 
 BRANCH, YEAR = "oita", 2024
-MEASURE = ("20-pages.yaml", "■年間催告件数：12,791件", "■年間催告件数：12,792件")
+MEASURE = ("20-receipt.yaml", "■年間催告件数：12,791件", "■年間催告件数：12,792件")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_unchanged_build_does_nothing(copy, lay_outs):
 @pytest.mark.parametrize(
     "change",
     [
-        "plans/oita/2024/20-pages.yaml",
+        "plans/oita/2024/20-receipt.yaml",
         "plans/oita/2025/10-kpis.yaml",  # the next year gives 次年度KPI
         "plans/catalog/2024.yaml",
         "plans/oita/branch.yaml",
@@ -105,7 +105,7 @@ def test_a_changed_input_makes_it_stale(copy, change):
 
 
 def test_a_touched_but_unchanged_input_does_not(copy):
-    path = copy.year_dir(BRANCH, YEAR) / "20-pages.yaml"
+    path = copy.year_dir(BRANCH, YEAR) / "20-receipt.yaml"
     os.utime(path, (1, 1))
     assert fresh(copy)
 
@@ -204,7 +204,7 @@ def test_status_reads_the_manifest(copy):
 
     [row] = branch_year_status(copy, BRANCH, YEAR)
     assert row.status == BUILT
-    path = copy.year_dir(BRANCH, YEAR) / "20-pages.yaml"
+    path = copy.year_dir(BRANCH, YEAR) / "20-receipt.yaml"
     os.utime(path)  # newer than the outputs, same content: still current
     assert branch_year_status(copy, BRANCH, YEAR)[0].status == BUILT
     edit(copy, *MEASURE)

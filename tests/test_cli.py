@@ -123,18 +123,18 @@ def test_build_watch_rebuilds_on_save_and_reports_errors_until_fixed(project):
 
     try:
         until("保存を待っています")
-        pages = project.root / "plans/oita/2024/20-pages.yaml"
+        pages = project.root / "plans/oita/2024/20-receipt.yaml"
         text = pages.read_text(encoding="utf-8")
         pages.write_text(text.replace("12,791件", "12,792件", 1), encoding="utf-8")
-        until("変更: plans/oita/2024/20-pages.yaml")
+        until("変更: plans/oita/2024/20-receipt.yaml")
         until("保存を待っています")
-        kpis = project.root / "plans/oita/2024/10-kpis.yaml"
+        kpis = project.root / "plans/oita/2024/10-gyomu.yaml"
         good = kpis.read_text(encoding="utf-8")
         kpis.write_text(good.replace('actual: "', 'actual: "x', 1), encoding="utf-8")
         until("直して保存すると作り直します")
         until("保存を待っています")
         kpis.write_text(good, encoding="utf-8")
-        until("変更: plans/oita/2024/10-kpis.yaml")
+        until("変更: plans/oita/2024/10-gyomu.yaml")
         until("変更はありません（最新）: output/oita/2024/results.pdf")  # as before the mistake
         until("保存を待っています")
         process.send_signal(signal.SIGINT)
@@ -151,4 +151,4 @@ def test_build_watch_rebuilds_on_save_and_reports_errors_until_fixed(project):
     output = "".join(seen)
     assert output.count("作成しました: output/oita/2024/results.pdf") == 2, output
     assert output.rstrip().endswith("終了しました")
-    assert "10-kpis.yaml:" in output and "数値ではありません" in output
+    assert "10-gyomu.yaml:" in output and "数値ではありません" in output

@@ -85,7 +85,7 @@ def test_human_types_and_allowed_values():
         for m in re.finditer(r"^\| `([^`]+)` \|.*$", _section(text, "documentsettings"), re.M)
     }
     assert "| 日付 | 必須 |" in rows["date"]
-    assert "`results`、`plan`" in rows["kind"]
+    assert "`results`、`self_evaluation`、`plan`" in rows["kind"]
     kpi = _section(text, "kpientry")
     assert "| `target` | 数値 または `対前年度` | 必須 |" in kpi
     assert "| `rank` | 整数 | 任意 | 1〜47 |" in kpi

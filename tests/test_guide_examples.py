@@ -21,7 +21,9 @@ comment that says what it is:
 The examples are applied in order to one temporary copy of the project (a
 running story: the guide builds 岩手 FY2025 step by step). Then every
 branch-year they touch, and the year before it, must pass ``check`` and lay
-out with its style; examples may not cause warnings either.
+out with its style; examples may not cause warnings either. Examples and
+fragments teach the measures model: no ``pages:`` and no layout keys
+(``widths``, ``align``, ``label_width``), which belong to the style.
 """
 
 from __future__ import annotations
@@ -257,6 +259,30 @@ def test_guide_full_examples_keep_their_line_numbers(tmp_path: Path):
             assert marker.text.startswith("# yaml-language-server: $schema="), (
                 f"{marker.where}: a complete plan file starts with the editor modeline"
             )
+
+
+_LAYOUT_KEYS = frozenset({"widths", "align", "label_width"})
+
+
+def _keys(data: Any) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {k for v in data.values() for k in _keys(v)}
+    if isinstance(data, list):
+        return {k for v in data for k in _keys(v)}
+    return set()
+
+
+def test_guide_examples_keep_layout_out_of_data():
+    """The guide teaches the data of a branch-year, not the layout of a page."""
+    for marker in _markers("example") + _markers("fragment"):
+        if marker.text is None:
+            continue
+        keys = _keys(_load(marker))
+        assert not keys & _LAYOUT_KEYS, (
+            f"{marker.where}: layout in the data ({', '.join(sorted(keys & _LAYOUT_KEYS))}); "
+            "the style sizes and aligns tables"
+        )
+        assert "pages" not in keys, f"{marker.where}: write measures, not pages"
 
 
 # --- fragments, mistakes, other YAML -----------------------------------------

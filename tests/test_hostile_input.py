@@ -197,8 +197,13 @@ def write_png(path: Path) -> bytes:
 
 
 def add_image_block(project: Project, src: str) -> str:
-    """Add an image block to the finance page; returns its src position file:line:col."""
-    anchor = "    group: 企画\n    blocks:\n"
+    """Add an image block to the results of the finance measure (健全な財政運営, the
+    first of 20-basic.yaml); returns its src position file:line:col."""
+    anchor = (
+        "    results:\n"
+        "      - type: paragraph\n"
+        "        text: ➣令和6年度決算まとめ（議題１において見込みを説明）\n"
+    )
     block = f"      - type: image\n        src: {src}\n        caption: 画像\n"
     text = edit(year_file(project, BASIC), anchor, anchor + block)
     lines = text.splitlines()
@@ -209,7 +214,11 @@ def add_image_block(project: Project, src: str) -> str:
 
 def change_a_figure(project: Project) -> None:
     """Make the next build's output differ from the previous one."""
-    edit(year_file(project, BASIC), '- {number: "118525"}', '- {number: "118526"}')
+    edit(
+        year_file(project, BASIC),
+        'national_income_2024: "118525"',
+        'national_income_2024: "118526"',
+    )
 
 
 # --- the hostile build: payloads and a real PNG, one full build -----------------
@@ -217,21 +226,21 @@ def change_a_figure(project: Project) -> None:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, str]]:
-    """One full build (PDF and DOCX) of iwate 2024 with both text payloads (#1, #2)
-    and a real PNG image block (#5), run as a child process of the real CLI whose
-    own environment (/proc/self/environ) holds a fake secret. Returns the project
-    and that environment."""
+    """One full build (PDF and DOCX) of iwate 2024 with both text payloads (#1, #2) as
+    事業計画 items (plan) of the finance measure and a real PNG image block (#5) in its
+    results, run as a child process of the real CLI whose own environment
+    (/proc/self/environ) holds a fake secret. Returns the project and that environment."""
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     path = year_file(project, BASIC)
     edit(
         path,
-        "          - 中長期的な視点による健全な財政運営に資するため、評議会において丁寧な説明、議論を実施\n",
-        f"          - '{IMG_PAYLOAD}'\n",
+        "      - • 中長期的な視点による健全な財政運営に資するため、評議会において丁寧な説明、議論を実施\n",
+        f"      - '{IMG_PAYLOAD}'\n",
     )
     edit(
         path,
-        "          - 事業主、加入者へ決算及び保険財政の見通しに関する情報発信\n",
-        f"          - '{LINK_PAYLOAD}'\n",
+        "      - • 事業主、加入者へ決算及び保険財政の見通しに関する情報発信\n",
+        f"      - '{LINK_PAYLOAD}'\n",
     )
     write_png(project.plans / "iwate" / "images" / "logo.png")
     add_image_block(project, "images/logo.png")
@@ -245,13 +254,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str
 
 # --- 3, 4: templates reaching outside ----------------------------------------
 
-HEAD = '<link rel="stylesheet" href="{% block stylesheet %}iwate/style.css{% endblock %}">\n'
+HEAD = '<link rel="stylesheet" href="iwate/style.css">\n'
 
 
 @pytest.mark.parametrize("kind", ["stylesheet", "image"])
 def test_template_file_url_outside_assets_is_refused(project, tmp_path, capsys, kind):
     """#3: a template naming a file:// path outside templates/ and fonts/ fails the build."""
-    template = project.templates / "iwate" / "document.html.j2"
+    template = project.templates / "iwate" / "results.html.j2"
     if kind == "stylesheet":
         edit(template, HEAD, HEAD + '<link rel="stylesheet" href="file:///etc/hostname">\n')
         refused = "file:///etc/hostname"
@@ -312,7 +321,7 @@ def test_network_and_data_references_are_refused(project, capsys, http_server, k
     the loopback server gets no request."""
     port, hits = http_server
     url = f"http://127.0.0.1:{port}/x.css"
-    template = project.templates / "iwate" / "document.html.j2"
+    template = project.templates / "iwate" / "results.html.j2"
     if kind == "link":
         edit(template, HEAD, HEAD + f'<link rel="stylesheet" href="{url}">\n')
     elif kind == "img":
@@ -412,7 +421,7 @@ def test_unknown_key_or_missing_template_field_writes_nothing(project, capsys, k
         edit(year_file(project, KPIS), "rank: 22", "rnak: 22")
         expected = "不明な項目「rnak」"
     else:
-        template = project.templates / "iwate" / "document.html.j2"
+        template = project.templates / "iwate" / "results.html.j2"
         edit(template, "<body>\n", "<body>\n<p>{{ report.no_such_field }}</p>\n")
         expected = "no_such_field"
     assert run(project, "build", "iwate", "2024") == 1
@@ -554,7 +563,7 @@ def test_killed_build_keeps_previous_outputs(project, built):
 
 
 def test_img_payload_in_text_is_printed_not_fetched(hostile):
-    """#1: <img src=file:///etc/passwd> in a bullet is printed as text, not fetched:
+    """#1: <img src=file:///etc/passwd> in a 事業計画 item is printed as text, not fetched:
     nothing embedded, no image but the plan's own PNG, no passwd content."""
     path = out_dir(hostile[0]) / "results.pdf"
     with pikepdf.open(path) as pdf:

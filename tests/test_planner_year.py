@@ -1,15 +1,18 @@
 """A planner's year, end to end, on a copy of the project:
 
-new iwate 2025 -> check passes -> fill in the actuals (a text edit of the YAML,
-as in an editor) -> build writes PDF and DOCX -> the FY2025 report shows the
-FY2024 actuals where it shows last year's figures.
+new iwate 2025 -> check passes (warning only for the actuals still 記入待ち) ->
+fill in the actuals and one measure's 実施状況 (text edits of the YAML, as in an
+editor) -> build writes PDF and DOCX -> the FY2025 report shows the FY2024
+actuals where it shows last year's figures.
 
 One real build (about 10 s) for the whole module, shared by its tests.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from contextlib import redirect_stderr
 
 import pytest
 
@@ -17,10 +20,33 @@ from conftest import copy_project, pdf_text
 from kenpo_report.cli import main
 
 FILLED = re.compile(r"^(\s*)actual:  # 記入待ち.*$", re.M)
+WAITING = "の実績（actual）がまだ書かれていません（「－」と表示します）"
+# The 実施状況 of 特定健診 (the first measure of 30-strategic.yaml), as the planner writes
+# it: like last year's, a comparison table of the year before (basis: prior).
+RESULTS = """    results:
+      - type: formula
+        kpi: checkup_rate
+      - type: comparison
+        kpi: checkup_rate
+        basis: prior
+        title: 令和6年度
+        columns:
+          denominator: 対象者数
+          numerator: 受診者数
+          rate: 受診率
+"""
 
 
 def run(project, *args):
     return main(["--project", str(project.root), *args])
+
+
+def run_err(project, *args):
+    """Exit code and stderr of a CLI run."""
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = run(project, *args)
+    return code, err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +54,30 @@ def year(tmp_path_factory):
     """Every step's exit code and output, run once."""
     project = copy_project(tmp_path_factory.mktemp("planner") / "project")
     steps = {"new": run(project, "new", "iwate", "2025")}
-    steps["check"] = run(project, "check", "iwate", "2025")
+    steps["check"], steps["check_err"] = run_err(project, "check", "iwate", "2025")
     path = project.year_dir("iwate", 2025) / "10-kpis.yaml"
     text, filled = FILLED.subn(r'\1actual: "50.0"', path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     steps["filled"] = filled
+    path = project.year_dir("iwate", 2025) / "30-strategic.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.index("  - id: checkup\n") < text.index("    results: []\n")
+    path.write_text(text.replace("    results: []\n", RESULTS, 1), encoding="utf-8")
     steps["check_filled"] = run(project, "check", "iwate", "2025", "--strict")
     steps["build"] = run(project, "build", "iwate", "2025")
     return project, steps
 
 
 def test_new_then_check_passes(year):
+    """check passes; its only warnings are the 16 actuals still 記入待ち."""
     _, steps = year
     assert steps["new"] == 0
     assert steps["check"] == 0
+    err = steps["check_err"]
+    assert "1件の支部・年度を検査しました: エラー 0件、警告 16件" in err
+    warned = [t for t in err.splitlines() if ": 警告: " in t]
+    assert len(warned) == 16
+    assert all(t.startswith("plans/iwate/2025/10-kpis.yaml:") and WAITING in t for t in warned)
 
 
 def test_every_actual_was_waiting_and_is_filled(year):
@@ -78,7 +114,8 @@ def test_kpi_list_shows_last_years_actuals(year):
 
 
 def test_measure_page_shows_last_year_in_the_prior_table(year):
-    """The 令和6年度 comparison table (basis: prior) holds FY2024's counts and rate."""
+    """The 令和6年度 comparison table (basis: prior) the planner wrote holds FY2024's
+    counts and rate, from the prior `new` carried over."""
     project, _ = year
     text = pdf_text(project.output_dir("iwate", 2025) / "results.pdf")
     prior_table = re.search(r"令和6年度\s+対象者数.*?全国[^\n]*", text, re.S)

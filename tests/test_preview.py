@@ -59,7 +59,7 @@ def test_serves_report_and_assets_only_from_the_allowed_folders(preview: Preview
         "%2e%2e/plans/iwate/branch.yaml",
         "fonts/..%2f..%2fplans/iwate/branch.yaml",
         "fonts/../../etc/passwd",
-        "iwate/document.html.j2",  # templates' sources are no assets
+        "iwate/results.html.j2",  # templates' sources are no assets
         "_preview/image/..%2f..%2fplans",
     ):
         assert _get(preview.url + path)[0] == 404, path

@@ -33,6 +33,8 @@ from markupsafe import escape
 from kenpo_report.errors import UserError
 from kenpo_report.pipeline import build, lay_out
 from kenpo_report.project import Project
+from kenpo_report.prose import show
+from kenpo_report.references import substitute
 from kenpo_report.report import build_report
 from kenpo_report.schema import Block
 from kenpo_report.validate import load_plan
@@ -87,6 +89,13 @@ _NASTY = st.sampled_from(
         JINJA,
         "{% raw %}",
         "{#",
+        # References: figures of the data, literal braces, and mistakes refused.
+        "受診率は{checkup_rate.actual}（全国{checkup_rate.rank}）",
+        "見込{visitors}、うち{bus}",
+        "{share}",
+        "{{visitors}} と }} と {",
+        "{nope}",
+        "{Bad Ref}",
         "\u202e\u202d\u2066\u2069",
         "\u200b\u200d\u2060",
         "\u0301" * 60,
@@ -212,12 +221,38 @@ kpis:
     notes: [{t()}, {t()}]
     target: "95.0"
     actual: "96.1"
-pages:
+measures:
   - id: p1
-    section: {t()}
+    section: strategic
+    number: {t()}
+    # What a results style may leave out (the self-evaluation and plan styles show it)
+    # is still validated and escaped, but not looked for in the HTML.
+    heading: {t(shown=False)}
     title: {t()}
     group: {t()}
-    blocks:
+    kpis: [checkup_rate]
+    plan: [{t()}, {t()}]
+    importance: {t(shown=False)}
+    difficulty: {t(shown=False)}
+    activities: [{t(shown=False)}]
+    figures:
+      bus: {{value: "1,200", unit: 人}}
+      walk_in: {{value: "800", unit: {t(shown=False)}}}
+      visitors: {{sum: [bus, walk_in]}}
+      share: {{share: [bus, visitors]}}
+    prior_results:
+      - type: paragraph
+        text: {t(shown=False)}
+    issues:
+      - type: bullets
+        items: [{t()}]
+    next_plan:
+      - type: paragraph
+        text: {t()}
+    evaluation:
+      grade: B
+      comments: [{t(shown=False)}]
+    results:
       - type: heading
         level: "2"
         text: {t()}
@@ -279,9 +314,10 @@ pages:
                 rows: [[{t()}, {t()}]]
                 note: {t()}
   - id: p2
-    layout: divider
+    section: basic
     title: {t()}
-    blocks:
+    kpis: [mail_application_rate]
+    results:
       - type: table
         caption: {t()}
         header:
@@ -365,9 +401,10 @@ def pdf_text(path: Path) -> str | None:
     return done.stdout.decode("utf-8")
 
 
-def html_of(project: Project) -> str:
+def laid_out(project: Project):
     plan = load_plan(project, "x", YEAR)
-    return lay_out(project, plan, build_report(plan, plan.data.documents[0]))
+    report = build_report(plan, plan.data.documents[0])
+    return report, lay_out(project, plan, report)
 
 
 # --- the property ---------------------------------------------------------------
@@ -393,10 +430,12 @@ def _check_outcome(
     with pikepdf.open(pdf_path) as pdf:
         assert len(pdf.pages) >= 1
     docx.Document(str(docx_path))
-    # Every shown text reaches the HTML, line by line, escaped and never evaluated.
-    html = html_of(project)
+    # Every shown text reaches the HTML, line by line, escaped and never evaluated;
+    # its references print their figures, as text.
+    report, html = laid_out(project)
     for text in t.shown:
-        for line in text.split("\n"):
+        printed = substitute(text, report.lookup, show)[0] if "{" in text or "}" in text else text
+        for line in show(printed).split("\n"):
             assert str(escape(line)) in html, f"{line!r} missing from the HTML"
     assert "<script" not in html
     return True

@@ -171,7 +171,7 @@ def test_cli_names_failing_branch_years(
         (["plans/oita/branch.yaml"], [("oita", 2024), ("oita", 2025)]),
         (["plans/mie/images/chart.png"], [("mie", 2024)]),
         (["templates/iwate/style.css"], [("iwate", 2024)]),
-        (["templates/fukushima/document.html.j2", "README.md"], [("fukushima", 2025)]),
+        (["templates/fukushima/plan.html.j2", "README.md"], [("fukushima", 2025)]),
         (["templates/site/index.html.j2", "docs/publish.md", "tests/test_site.py"], []),
         ([".github/workflows/publish.yml", ""], []),
         (["plans/iwate/2023/10-kpis.yaml"], [("iwate", 2024)]),  # a new previous year

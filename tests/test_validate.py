@@ -59,7 +59,7 @@ MAIN = f"{YEAR_DIR}/00.yaml"
 
 def write_project(root: Path, year_files: dict[str, str]) -> Project:
     (root / "templates" / "iwate").mkdir(parents=True)
-    (root / "templates" / "iwate" / "document.html.j2").write_text("", encoding="utf-8")
+    (root / "templates" / "iwate" / "results.html.j2").write_text("", encoding="utf-8")
     (root / "plans" / "catalog").mkdir(parents=True)
     (root / "plans" / "catalog" / "2024.yaml").write_text(CATALOG, encoding="utf-8")
     (root / YEAR_DIR).mkdir(parents=True)
@@ -280,7 +280,10 @@ def test_full_width_and_choice_messages(tmp_path: Path, line: str, message: str)
 def test_choices_are_listed_the_japanese_way(tmp_path: Path) -> None:
     text = DOCUMENTS.replace("kind: results", "kind: result") + KPI
     problem = only(main_problems(tmp_path, text))
-    assert problem.message == "「result」は使えません。次のどれかを書いてください: results、plan"
+    assert (
+        problem.message
+        == "「result」は使えません。次のどれかを書いてください: results、self_evaluation、plan"
+    )
     assert problem.field == "documents[0].kind"
     assert problem.position == at(3, 11)
 
@@ -308,7 +311,7 @@ def test_kpi_missing_from_the_catalogue(tmp_path: Path) -> None:
 def test_page_referenced_by_a_kpi_must_exist(tmp_path: Path) -> None:
     text = DOCUMENTS + KPI + "    page: missing\npages:\n  - id: other\n    title: T\n"
     problem = only(main_problems(tmp_path, text))
-    assert "ページ「missing」が pages にありません" in problem.message
+    assert "施策・ページ「missing」が measures にも pages にもありません" in problem.message
     assert problem.field == "kpis[0].page"
     assert problem.position == at(12, 11)
 

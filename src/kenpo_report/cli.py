@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("branch", nargs="?", help="支部（例: iwate）")
     build.add_argument("year", nargs="?", help="年度（西暦、例: 2024）")
     build.add_argument("--all", action="store_true", help="plans/ のすべての支部・年度を作る")
-    build.add_argument("--format", default="pdf,docx", help="出力形式（pdf,docx）")
+    build.add_argument(
+        "--format", default="pdf,docx", help="出力形式（pdf,docx,html をカンマ区切りで）"
+    )
     build.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     build.add_argument(
         "--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], default=None, help="保存用のPDF形式"
@@ -60,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="作った後も待ち、YAML・様式・フォントを保存するたびに作り直す（Ctrl+C で終了）",
     )
+    build.add_argument(
+        "--kind",
+        choices=["results", "self_evaluation", "plan"],
+        help="宣言していない種類の文書を試しに作る（--style と組で。例: --kind plan --style fukushima）",
+    )
+    build.add_argument("--style", help="--kind の文書の様式（templates/ のフォルダ名）")
     build.add_argument(
         "--force",
         action="store_true",
@@ -155,21 +163,27 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     from .workers import default_jobs
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    unknown = [f for f in formats if f not in pipeline.FORMATS]
+    unknown = [f for f in formats if f not in pipeline.ALL_FORMATS]
     if unknown or not formats:
         raise UsageError(
-            f"--format には pdf, docx を指定してください（{', '.join(unknown) or '空'}）"
+            f"--format には pdf, docx, html を指定してください（{', '.join(unknown) or '空'}）"
         )
     jobs = args.jobs or default_jobs()
     if args.all:
         if args.branch or args.year:
             raise UsageError("--all と支部・年度は同時に指定できません")
+        for flag, given in (("--watch", args.watch), ("--kind", args.kind or args.style)):
+            if given:
+                raise UsageError(
+                    f"{flag} は支部・年度を一つ指定して使ってください（--all とは使えません）"
+                )
         return _build_all(project, formats, jobs, args)
     if not (args.branch and args.year):
         raise UsageError(
             "支部と年度を指定してください（例: kenpo-report build iwate 2024）。すべてなら --all"
         )
     branch, year = check_branch(args.branch), check_year(args.year)
+    trial = _trial(project, args)
 
     shown: list[Problem] = []
 
@@ -183,6 +197,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             pdf_variant=args.pdf_variant,
             jobs=jobs,
             force=force,
+            trial=trial,
         )
         if args.watch and shown and result.warnings == shown:
             print(f"警告 {len(shown)}件（前回と同じ）", file=sys.stderr)
@@ -195,11 +210,26 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             print(f"変更はありません（最新）: {project.relative(path)}", flush=True)
 
     if args.watch:
-        if args.all:
-            raise UsageError("--watch は支部・年度を一つ指定して使ってください")
         return _watch(project, build_once, args.force)
     build_once(args.force)
     return 0
+
+
+def _trial(project: Project, args: argparse.Namespace) -> tuple[str, str] | None:
+    """(kind, style) of --kind/--style, checked against the styles that draw the kind."""
+    if args.kind is None and args.style is None:
+        return None
+    if args.kind is None or args.style is None:
+        raise UsageError(
+            "--kind と --style は組で指定してください（例: --kind plan --style fukushima）"
+        )
+    styles = project.styles(args.kind)
+    if args.style not in styles:
+        raise UsageError(
+            f"様式「{args.style}」は {args.kind} の文書を作れません。"
+            f"{args.kind} の様式: {', '.join(styles) or 'なし'}"
+        )
+    return args.kind, args.style
 
 
 def _watch(project: Project, build_once: Callable[[bool], None], force: bool) -> int:

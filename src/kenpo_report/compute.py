@@ -33,6 +33,7 @@ class Finding:
 
     message: str
     path: Path_
+    token: str | None = None  # the text within the value it is about (a reference)
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:

@@ -292,6 +292,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
     return Problem(message, Position(name, line + 1, column + 1), format_path(path or ()))
 
 
+# A value that begins with a {reference} and is closed on the same line.
+_REFERENCE_START = re.compile(r"(^|:\s|-\s)\{[^{}]*\}\S*$")
+
+
 def _yaml_message(
     exc: yaml.MarkedYAMLError, text: str, where: tuple[int, int]
 ) -> tuple[str, tuple[int, int]]:
@@ -329,6 +333,13 @@ def _yaml_message(
         # The key of this line was read as the continuation of the line above.
         return _INDENT, where
     if "expected <block end>" in problem:
+        reference = _REFERENCE_START.search(before)
+        if "'<scalar>'" in problem and reference:
+            # text: {expected}人: YAML read the reference as a mapping, then more text.
+            return (
+                '{ で始まる文は全体を引用符（"）で囲んでください（例: text: "{expected}人"）',
+                (line, reference.start() + len(reference.group(1))),
+            )
         if "'<scalar>'" in problem and before.rstrip()[-1:] in ('"', "'"):
             return (
                 "引用符で囲んだ値のあとに文字が続いています。値全体を引用符で囲んでください",

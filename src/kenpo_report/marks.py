@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from .report import IMAGE_SCHEME
+from .block_views import IMAGE_SCHEME
 
 # name -> what it means, for alt text and the legend
 MEANINGS = {"achieved": "達成", "missed": "未達成"}

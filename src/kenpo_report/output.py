@@ -57,7 +57,13 @@ def check_docx(data: bytes) -> None:
         raise OutputCheckError(f"DOCX does not open: {exc}") from exc
 
 
-CHECKS = {".pdf": check_pdf, ".docx": check_docx}
+def check_html(data: bytes) -> None:
+    text = data.decode("utf-8")  # a UnicodeDecodeError is an internal error: a bug
+    if not text.lstrip().startswith("<!DOCTYPE html>") or not text.rstrip().endswith("</html>"):
+        raise OutputCheckError("HTML is incomplete")
+
+
+CHECKS = {".pdf": check_pdf, ".docx": check_docx, ".html": check_html}
 
 
 def write_all(folder: Path, files: dict[str, bytes], merged: Collection[str] = ()) -> list[Path]:

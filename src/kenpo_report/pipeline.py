@@ -17,18 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Problem, Severity, UserError, format_path
+from .errors import Position, Problem, Severity, UserError, format_path
 from .project import Project
 
 if TYPE_CHECKING:
     from .cache import Manifest, Store
     from .render.parts import Hint
-    from .render.results import PdfResult
+    from .render.results import Assets, PdfResult
     from .report import Report
     from .validate import Plan
     from .workers import Runner
 
 FORMATS = ("pdf", "docx")
+# Formats a build can write; html is asked for by name (see render.html).
+ALL_FORMATS = ("pdf", "docx", "html")
 
 
 @dataclass
@@ -60,21 +62,44 @@ def check(project: Project, branch: str, year: int) -> list[Problem]:
     plan = load_plan(project, branch, year)
     warnings: list[Problem] = []
     for document in plan.data.documents:
-        warnings += warnings_of(plan, build_report(plan, document))
+        warnings += warnings_of(plan, build_report(plan, document), project)
     return unique(warnings)
 
 
-def lay_out_plan(project: Project, plan: Plan) -> tuple[list[LaidOut], list[Problem]]:
-    """Compute and lay out every document of *plan*; returns them and their warnings."""
+def lay_out_plan(
+    project: Project, plan: Plan, trial: tuple[str, str] | None = None
+) -> tuple[list[LaidOut], list[Problem]]:
+    """Compute and lay out every document of *plan*; returns them and their warnings.
+
+    *trial* (kind, style): instead, the one undeclared document of that kind and style.
+    """
     from .report import build_report, charts
 
     documents: list[LaidOut] = []
     warnings: list[Problem] = []
-    for document in plan.data.documents:
+    for document in [trial_document(plan, *trial)] if trial else plan.data.documents:
         report = build_report(plan, document)  # compute
-        warnings += warnings_of(plan, report)
-        documents.append(LaidOut(report, lay_out(project, plan, report), charts(report.pages)))
+        warnings += warnings_of(plan, report, project)
+        documents.append(LaidOut(report, lay_out(project, plan, report), charts(report)))
     return documents, unique(warnings)
+
+
+def trial_document(plan: Plan, kind: str, style: str):
+    """A document the branch-year does not declare, to try a style: <kind>-<style>."""
+    from .formatting import fiscal_year
+    from .schema import KIND_NAMES, DocumentSettings
+
+    declared = plan.data.documents
+    title = f"{fiscal_year(plan.year)} {plan.branch.name} {KIND_NAMES[kind]}"
+    return DocumentSettings(
+        id=f"{kind.replace('_', '-')}-{style}",
+        kind=kind,
+        style=style,
+        title=title,
+        # A fixed date keeps the output deterministic: the declared one's, or the year's end.
+        date=declared[0].date if declared else f"{plan.year + 1}-03-31",
+        header=next((d.header for d in declared if d.header), None),
+    )
 
 
 def build(
@@ -87,14 +112,18 @@ def build(
     pdf_variant: str | None = None,
     jobs: int = 1,
     force: bool = False,
+    trial: tuple[str, str] | None = None,
 ) -> BuildResult:
     """Build one branch-year's documents; *jobs* > 1 lays out parts in that many processes.
 
     *force* builds even when the outputs are up to date, without the cache.
+    *trial* (kind, style) builds only that undeclared document (see trial_document).
     """
     from . import cache
 
-    options = cache.build_options(formats, pdf_variant, strict)
+    options = cache.build_options(formats, pdf_variant, strict) | (
+        {"trial": list(trial)} if trial else {}
+    )
     key, fresh = cache.fresh_manifest(project, branch, year, options)  # nothing to do?
     if fresh is not None and not force:
         return unchanged(project, branch, year, fresh)
@@ -113,7 +142,7 @@ def build(
         from .validate import load_plan
 
         plan = load_plan(project, branch, year)  # load + validate
-        laid_out, warnings = lay_out_plan(project, plan)  # compute + lay out
+        laid_out, warnings = lay_out_plan(project, plan, trial)  # compute + lay out
         if strict and warnings:
             raise UserError([_as_error(w) for w in warnings])
         result = BuildResult(warnings=warnings)
@@ -125,17 +154,23 @@ def build(
             hint = None
             if previous is not None and doc in previous.anchors and doc in previous.pages:
                 hint = Hint(previous.anchors[doc], previous.pages[doc])
-            pdf, docx, parts = _render(
-                project, plan, item, formats, pdf_variant, store, runner, hint
-            )
-            result.pages[doc] = manifest.pages[doc] = pdf.pages
-            manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
-            if "pdf" in formats:
-                files[f"{doc}.pdf"] = pdf.data
-                if parts:
-                    merged.append(f"{doc}.pdf")
-            if docx is not None:
-                files[f"{doc}.docx"] = docx
+            assets = _assets(project, plan, item, store)
+            anchors = dict(previous.anchors.get(doc, {})) if previous is not None else {}
+            if "pdf" in formats or "docx" in formats:
+                pdf, docx, parts = _render(item, assets, formats, pdf_variant, store, runner, hint)
+                result.pages[doc] = manifest.pages[doc] = pdf.pages
+                manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
+                anchors = pdf.anchors
+                if "pdf" in formats:
+                    files[f"{doc}.pdf"] = pdf.data
+                    if parts:
+                        merged.append(f"{doc}.pdf")
+                if docx is not None:
+                    files[f"{doc}.docx"] = docx
+            if "html" in formats:
+                from .render import html as html_render
+
+                files[f"{doc}.html"] = html_render.render(item.html, assets, anchors)
     result.written = write_all(project.output_dir(branch, year), files, merged)  # write
     manifest.outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     cache.write_manifest(project, branch, year, manifest)
@@ -154,10 +189,26 @@ def unchanged(project: Project, branch: str, year: int, manifest: Manifest) -> B
     )
 
 
+def _assets(project: Project, plan: Plan, item: LaidOut, store: Store | None) -> Assets:
+    """Everything a document's renderers may read: folders, images, charts, marks."""
+    from . import marks
+    from .block_views import image_url
+    from .render.results import Assets
+
+    images = {image_url(content): content for content in plan.images.values()}
+    vector, raster = _charts(project, item.charts, store)
+    mark_vector, mark_raster = marks.images(item.html)
+    return Assets(
+        project.templates,
+        project.fonts,
+        {**images, **vector, **mark_vector},
+        {**raster, **mark_raster},
+    )
+
+
 def _render(
-    project: Project,
-    plan: Plan,
     item: LaidOut,
+    assets: Assets,
     formats: tuple[str, ...],
     pdf_variant: str | None,
     store: Store | None,
@@ -165,20 +216,8 @@ def _render(
     hint: Hint | None,
 ) -> tuple[PdfResult, bytes | None, list[int]]:
     """One document's PDF, DOCX (if asked for) and the pages of its parts."""
-    from . import marks
     from .render.parts import render_document
-    from .render.results import Assets
-    from .report import image_url
 
-    images = {image_url(content): content for content in plan.images.values()}
-    vector, raster = _charts(project, item.charts, store)
-    mark_vector, mark_raster = marks.images(item.html)
-    assets = Assets(
-        project.templates,
-        project.fonts,
-        {**images, **vector, **mark_vector},
-        {**raster, **mark_raster},
-    )
     try:
         if pdf_variant:  # PDF/A and PDF/UA describe the whole file: no parts
             from .render import docx as docx_render
@@ -258,14 +297,38 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
         "runs": templating.runs,
     }
     compiled = cache_root(project) / "jinja"
-    return templating.render(project.templates, report.document.style, context, compiled)
+    document = report.document
+    return templating.render(project.templates, document.style, document.kind, context, compiled)
 
 
-def warnings_of(plan: Plan, report: Report) -> list[Problem]:
-    return [
-        Problem(f.message, plan.source.get(f.path), format_path(f.path), Severity.WARNING)
-        for f in report.findings
-    ]
+def warnings_of(plan: Plan, report: Report, project: Project | None = None) -> list[Problem]:
+    """The report's warnings; raises its errors (references that do not resolve)."""
+
+    def problem(f, severity: Severity) -> Problem:
+        pos = plan.source.get(f.path)
+        if f.token and project is not None and pos is not None:
+            pos = token_position(project.root / pos.file, pos, f.token)
+        return Problem(f.message, pos, format_path(f.path), severity)
+
+    if report.errors:
+        from .validate import sort_problems
+
+        raise UserError(sort_problems(unique([problem(f, Severity.ERROR) for f in report.errors])))
+    return [problem(f, Severity.WARNING) for f in report.findings]
+
+
+def token_position(file: Path, start: Position, token: str) -> Position:
+    """Where *token* is first written at or after *start* in *file* (a value's position)."""
+    try:
+        lines = file.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return start
+    for n in range(start.line - 1, min(len(lines), start.line + 200)):
+        line = lines[n]
+        at = line.find(token, start.column - 1 if n == start.line - 1 else 0)
+        if at >= 0:
+            return Position(start.file, n + 1, at + 1)
+    return start
 
 
 def _as_error(p: Problem) -> Problem:

@@ -43,11 +43,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import watchfiles
 
 from . import pipeline
+from .block_views import IMAGE_SCHEME, image_url
 from .errors import Problem, Severity, UserError
 from .formatting import fiscal_year
 from .project import Project, check_branch
 from .render import pdf as pdf_render
-from .report import IMAGE_SCHEME, image_url
 from .validate import load_plan
 
 DEFAULT_HOST = "127.0.0.1"

@@ -20,6 +20,10 @@ _BRANCH = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _YEAR = re.compile(r"(19|20)[0-9]{2}")
 
 
+# The kinds of document, each a template name of the styles that draw it.
+KINDS = ("results", "self_evaluation", "plan")
+
+
 def check_branch(branch: str) -> str:
     if not _BRANCH.fullmatch(branch):
         raise UsageError(f"支部名「{branch}」が正しくありません（半角英小文字で、例: iwate）")
@@ -62,12 +66,15 @@ class Project:
     def output(self) -> Path:
         return self.root / "output"
 
-    def styles(self) -> list[str]:
-        """The document styles: folders of templates/ with a document.html.j2."""
+    def styles(self, kind: str | None = None) -> list[str]:
+        """The styles of *kind* (any kind if None): folders of templates/ with <kind>.html.j2."""
         if not self.templates.is_dir():
             return []
+        kinds = [kind] if kind else list(KINDS)
         return sorted(
-            d.name for d in self.templates.iterdir() if (d / "document.html.j2").is_file()
+            d.name
+            for d in self.templates.iterdir()
+            if any((d / f"{k}.html.j2").is_file() for k in kinds)
         )
 
     def catalog_file(self, year: int) -> Path:

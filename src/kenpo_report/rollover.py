@@ -5,7 +5,8 @@ keeps every figure as its written text) and writes one file per source file,
 in the same order, under the same names:
 
 - documents: carried; 令和N年度 in titles moves one year on; the date moves
-  one year on (to be confirmed); year-specific KPI list notes are dropped.
+  one year on (to be confirmed); year-specific KPI list notes are dropped; a
+  cover's text is carried, to be confirmed.
 - kpis: carried (ids, numbers, items, groups, page refs, notes, targets).
   Last year's actual becomes ``prior``, ``national`` becomes
   ``national_prior``, ``rank`` becomes ``prior_rank``; ``actual``,
@@ -24,14 +25,34 @@ in the same order, under the same names:
   The resolved figure is written beside it as a comment. Typed statements
   and labels of such a KPI that contain last year's figure are dropped (the
   generated statement takes over); the old text stays as a comment.
-- pages: every page is carried as a skeleton (id, section, title, group,
-  headings, 事業計画 boxes, the KPI-driven blocks: kpi_box, formula,
-  comparison, tables that show KPI fields). Last year's results (text,
-  tables, charts, calendars, inserts, evaluations) are left out. Text under
-  a heading or column naming the next year (令和7年度の計画 / 取組) is
-  last year's plan for this year: it moves to the section naming this year
-  (it was 令和6年度の取組, now 令和7年度の取組), and the next-year section
-  starts empty.
+- measures: every measure is carried in place (id, section, number, heading,
+  title, group, KPIs, 【重要度】【困難度】, its own KPI wording ``statements``,
+  dropped with a notice when one of its KPIs is gone). Last year's 次年度の計画
+  (``next_plan``) becomes this year's ``plan``, item by item (paragraphs,
+  headings, bullets, table rows), to be confirmed (確認); it was written last
+  year about this year, so its years are not moved. Without one (岩手 and
+  茨城 write none; a plan-only year like 福島's has none) last year's plan is
+  carried as the draft, 記入待ち.
+  ``results`` is written empty (記入待ち) where the branch reports its year,
+  and ``evaluation`` too (記入待ち: grade) where it writes a self-evaluation;
+  ``check`` then warns only for what ``new`` listed (missing actuals, missing
+  grades). Last year's figures, prior_results, results, issues, evaluations
+  and activities are not carried.
+- citations: a carried text citing a named figure of last year (gone with its
+  results) gets the figure as last year printed it, marked 確認; a date of
+  the past year (令和7年3月末時点) is marked too, and so are, in text that
+  was last year's own (a 次年度の計画, a section's text), a KPI citation (it
+  now gives this year's figure) and 昨年度 / 次年度 (written from last year).
+- sections: titles and headings move one year on; the intro is carried, its
+  citations as above. Body text keeps its years (令和6年度中に… is a fact).
+- pages (appendices that are not measures): carried as a skeleton (id,
+  section, title, group, headings, 事業計画 boxes, the KPI-driven blocks:
+  kpi_box, formula, comparison, tables that show KPI fields). Last year's
+  results (text, tables, charts, calendars, inserts, evaluations) are left
+  out. Text under a heading or column naming the next year (令和7年度の計画 /
+  取組) is last year's plan for this year: it moves to the section naming
+  this year (it was 令和6年度の取組, now 令和7年度の取組), and the next-year
+  section starts empty.
 
 Everything still to write is returned as a list of ``Todo`` items with the
 file:line:col of the new files. The files are written to a staging folder
@@ -56,9 +77,10 @@ from pydantic import TypeAdapter
 from . import pipeline
 from .errors import Position, Problem, UserError
 from .formatting import direction_word, figure, fiscal_year
+from .kpi_results import kpi_value
 from .loader import load_file, load_text
 from .project import Project, check_branch
-from .report import kpi_value
+from .references import refs_in
 from .schema import PRIOR_YEAR, Catalog, Figure, KpiDefinition, KpiEntry
 from .validate import Plan, load_plan, validate_model
 
@@ -344,6 +366,7 @@ class _Context:
     renamed: dict[str, str] = field(default_factory=dict)  # old id -> successor id
     dropped: set[str] = field(default_factory=set)  # ids the new catalogue has no more
     notices: list[Todo] = field(default_factory=list)
+    figures: dict[str, Any] | None = None  # last year's named figures, when needed
 
     @property
     def fy(self) -> str:
@@ -352,6 +375,16 @@ class _Context:
     @property
     def last_fy(self) -> str:
         return fiscal_year(self.year - 1)
+
+    @property
+    def reports(self) -> bool:
+        """The branch reports its year (a results or self-evaluation document)."""
+        return any(d.kind in ("results", "self_evaluation") for d in self.previous.data.documents)
+
+    @property
+    def self_evaluation(self) -> bool:
+        """The branch grades its measures (a self-evaluation document)."""
+        return any(d.kind == "self_evaluation" for d in self.previous.data.documents)
 
     def kpi_id(self, old: str) -> str | None:
         """The id of a KPI in the new year, or None when it is dropped."""
@@ -508,7 +541,247 @@ def _top_level(
         return [new for new in carried if new is not None]
     if key == "pages" and isinstance(value, list):
         return [_page(ctx, p) for p in value]
+    if key == "measures" and isinstance(value, list):
+        return [_measure(ctx, m) for m in value]
+    if key == "sections" and isinstance(value, dict):
+        return {k: _section(ctx, k, v) for k, v in value.items()}
     return value
+
+
+def _section(ctx: _Context, key: str, raw: Any) -> Any:
+    """A section: titles move one year on; its intro is carried, citations of last year's
+    named figures replaced by the printed figure and marked (see _dated)."""
+    if not isinstance(raw, dict):
+        return raw
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if k == "intro":
+            # Written last year: a KPI citation now gives this year's figure (確認).
+            intro = _shift_titles(v, ctx.year - 1)
+            out[k] = _cited(ctx, intro, f"区分「{key}」の文", written_before=True)
+        elif isinstance(v, str):
+            out[k] = shift_era(v, ctx.year - 1)
+        else:
+            out[k] = v
+    return out
+
+
+def _shift_titles(value: Any, year: int) -> Any:
+    """Blocks with 令和N年度 moved on in their titles only (headings, titles, captions).
+
+    Body text keeps its years: 「令和6年度中の完了を目指し」 states a fact of the
+    year it was written in, and stays true.
+    """
+    if isinstance(value, list):
+        return [_shift_titles(v, year) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        titled = k in ("title", "caption") or (k == "text" and value.get("type") == "heading")
+        out[k] = shift_era(v, year) if titled and isinstance(v, str) else _shift_titles(v, year)
+    return out
+
+
+def _cited(ctx: _Context, value: Any, where: str, *, written_before: bool = False) -> Any:
+    """Texts under *value* with last year's named figures replaced and marked (see _dated)."""
+    if isinstance(value, str):
+        return _dated(ctx, value, where, written_before=written_before)
+    if isinstance(value, list):
+        return [_cited(ctx, v, where, written_before=written_before) for v in value]
+    if isinstance(value, dict):
+        return {k: _cited(ctx, v, where, written_before=written_before) for k, v in value.items()}
+    return value
+
+
+# --- measures ------------------------------------------------------------------
+
+# What a measure keeps from one year to the next: where it stands and what it reports.
+_MEASURE_KEPT = ("id", "section", "number", "heading", "title", "group")
+# Texts kept too, with citations of last year's named figures replaced (see _dated).
+_MEASURE_TEXTS = ("importance", "difficulty")
+# What belongs to the year that ended: its results, figures, grades and activities.
+_MEASURE_PAST = ("figures", "prior_results", "results", "issues", "evaluation", "activities")
+# Dates that pin a text to a moment of the past year (令和7年3月末時点, 令和6年度末).
+_POINT_IN_TIME = re.compile(r"令和[0-9０-９元]+年[0-9０-９]+月(末|時点)|年度末時点|時点")
+# Years named relative to when the text was written (a plan written last year).
+_RELATIVE_YEAR = re.compile(r"昨年度|今年度|本年度|来年度|次年度|翌年度")
+
+
+def _measure(ctx: _Context, raw: dict[str, Any]) -> Any:
+    """A measure of the new year.
+
+    Last year's 次年度の計画 (next_plan) becomes its plan, to be confirmed; without
+    one, last year's plan is carried as the draft, 記入待ち. Results, and for a
+    self-evaluation the grade, are left empty (記入待ち); the past (figures,
+    prior_results, results, issues, evaluation, activities) is not carried.
+    """
+    last = ctx.year - 1
+    title = _shown(raw.get("title"))
+    where = f"施策「{title}」"
+    out: dict[str, Any] = {}
+    for key in _MEASURE_KEPT:
+        if key in raw:
+            value = raw[key]
+            out[key] = shift_era(value, last) if isinstance(value, str) else value
+    kpis: list[Any] = []
+    lost: list[str] = []  # ids of KPIs the new catalogue has no more
+    for k in raw.get("kpis") or []:
+        if isinstance(k, dict):  # a goal that is not a KPI: {text: …}
+            kpis.append(_cited(ctx, _shift_all(k, last, near_only=True), f"{where}の目標"))
+        elif (new := ctx.kpi_id(k)) is not None:
+            kpis.append(new)
+        else:
+            lost.append(k)
+    if kpis:
+        out["kpis"] = kpis
+    if raw.get("statements"):
+        out.update(_statements(ctx, raw["statements"], lost, where))
+    out["plan"] = _plan(ctx, raw, where)
+    for key in _MEASURE_TEXTS:
+        if isinstance(raw.get(key), str):
+            out[key] = _dated(ctx, shift_era(raw[key], last), where)
+    if raw.get("results") or ctx.reports:
+        out["results"] = Note([], todo=(TODO, f"{where}の{ctx.fy}の実施状況"))
+    if raw.get("evaluation") or ctx.self_evaluation:
+        out["evaluation"] = Note(
+            None,
+            after=f"{TODO}: 自己評価（{{grade: B}} のように S〜D で）",
+            todo=(TODO, f"{where}の{ctx.fy}の自己評価（evaluation の grade: S〜D）"),
+        )
+    dropped = [k for k in _MEASURE_PAST if raw.get(k)]
+    if dropped:
+        return Note(out, before=(f"{ctx.last_fy}の {', '.join(dropped)} は引き継いでいません",))
+    return out
+
+
+def _plan(ctx: _Context, raw: dict[str, Any], where: str) -> Note:
+    """This year's 事業計画: last year's 次年度の計画, or else last year's plan as a draft."""
+    items, notes = _plan_items(raw.get("next_plan") or [], ctx.last_folder)
+    if items or notes:
+        # Written last year about this year: its years are already this year's (no shift).
+        marked = [_dated(ctx, item, f"{where}の計画", written_before=True) for item in items]
+        return Note(
+            marked,
+            before=(f"{ctx.last_fy}の「次年度の計画」から写しました", *notes),
+            todo=(CONFIRM, f"{where}の事業計画は、{ctx.last_fy}に書いた計画のままです"),
+        )
+    last = ctx.year - 1
+    carried = [_dated(ctx, shift_era(p, last), f"{where}の計画") for p in raw.get("plan") or []]
+    return Note(
+        carried,
+        before=(f"{ctx.last_fy}の事業計画を写しました（{ctx.last_fy}に次年度の計画がありません）",)
+        if carried
+        else (),
+        todo=(TODO, f"{where}の{ctx.fy}の事業計画"),
+    )
+
+
+def _statements(ctx: _Context, statements: list[str], lost: list[str], where: str) -> dict:
+    """The measure's own wording of its KPIs, carried unless one of its KPIs is gone."""
+    if not lost:
+        last = ctx.year - 1
+        return {
+            "statements": [
+                _dated(ctx, shift_era(s, last), f"{where}のKPIの文言") for s in statements
+            ]
+        }
+    shown = "、".join(lost)
+    return {
+        "statements": Note(
+            [],
+            before=(
+                f"{ctx.last_fy}のKPIの文言は、KPI（{shown}）が{ctx.fy}のKPIカタログにないため省きました"
+                "（KPI一覧の文言になります）:",
+                *statements,
+            ),
+            todo=(CONFIRM, f"{where}のKPIの文言は省きました（KPI一覧の文言を表示します）"),
+        )
+    }
+
+
+def _plan_items(blocks: list[Any], folder: str) -> tuple[list[str], list[str]]:
+    """Next year's plan as plan items (paragraphs, headings, bullets, box items, table
+    rows), and comments on what changed form or could not be carried (chart, image…)."""
+    items: list[str] = []
+    notes: list[str] = []
+    for block in blocks:
+        if not isinstance(block, dict):  # pragma: no cover - validated last year
+            continue
+        kind = block.get("type")
+        if kind in ("paragraph", "heading") and isinstance(block.get("text"), str):
+            items.append(block["text"])
+        elif kind in ("bullets", "box"):
+            if isinstance(block.get("title"), str) and kind == "bullets":
+                items.append(block["title"])
+            items += [i for i in block.get("items") or [] if isinstance(i, str)]
+        elif kind == "table":
+            # A planned schedule (令和7年10月 | HPでの周知): one item a row.
+            caption = block.get("caption")
+            notes.append(f"表{f'「{caption}」' if caption else ''}は1行を1項目にしました")
+            if isinstance(caption, str):
+                items.append(caption)
+            for row in [*(block.get("header") or []), *(block.get("rows") or [])]:
+                cells = [_cell_text(cell) for cell in row]
+                items.append("　".join(c for c in cells if c))
+            if isinstance(block.get("note"), str):
+                items.append(block["note"])
+        elif kind == "columns":
+            for column in block.get("columns") or []:
+                sub, more = _plan_items(column.get("blocks") or [], folder)
+                items += sub
+                notes += more
+        else:
+            notes.append(
+                f"事業計画の項目にできない {kind} は写していません（{folder} を見てください）"
+            )
+    return [i for i in items if i.strip()], notes
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, dict):
+        text = cell.get("text", cell.get("number", ""))
+        return f"{text}{cell.get('unit', '')}" if text is not None else ""
+    return "" if cell is None else str(cell)
+
+
+def _dated(ctx: _Context, text: str, where: str, *, written_before: bool = False) -> Any:
+    """A text tied to the past year is marked for review (確認).
+
+    A named figure of last year is gone with last year's results: its citation
+    becomes the figure as printed, marked. In a text that was last year's own
+    (*written_before*: a 次年度の計画, a section's text), not a draft to
+    rewrite, a citation of a KPI now gives this year's figure, and 昨年度 /
+    次年度 are a year off: both are marked.
+    """
+    notes = []
+    if _POINT_IN_TIME.search(text):
+        notes.append("前年度の時点の記載があります")
+    relative = _RELATIVE_YEAR.search(text) if written_before else None
+    if relative:
+        notes.append(f"{ctx.last_fy}に書いた「{relative.group()}」の記載があります")
+    figures = _past_figures(ctx) if "{" in text else {}
+    cited = []
+    for ref in reversed(list(refs_in(text))):  # from the end: offsets stay valid
+        if ref.name in figures:
+            text = text[: ref.start] + figure(figures[ref.name], "－") + text[ref.end :]
+            cited.append(f"前年度の数値（{ref.name}）を写しました")
+        elif written_before and "." in ref.name:
+            cited.append(f"{ref.written} は{ctx.fy}の値になります")
+    notes += reversed(cited)
+    if not notes:
+        return text
+    return Note(text, todo=(CONFIRM, f"{where}: {'。'.join(notes)}: {_shown(text)[:40]}"))
+
+
+def _past_figures(ctx: _Context) -> dict[str, Any]:
+    """Last year's named figures, as its documents print them."""
+    if ctx.figures is None:
+        from .report import build_report
+
+        document = pipeline.trial_document(ctx.previous, "results", "iwate")
+        ctx.figures = build_report(ctx.previous, document).figures
+    return ctx.figures
 
 
 # --- documents -------------------------------------------------------------
@@ -530,6 +803,16 @@ def _document(ctx: _Context, raw: dict[str, Any]) -> Any:
             # Notes about how this year's KPIs changed from the year before: year-specific.
             lines = [f"{cat}: {n}" for cat, notes in (value or {}).items() for n in notes]
             before = (f"{ctx.last_fy}のKPI一覧の注記は引き継いでいません:", *lines)
+        elif key == "cover" and isinstance(value, dict) and value.get("blocks"):
+            cover = _shift_all(value, last, near_only=True)
+            cover["blocks"] = Note(
+                cover["blocks"],
+                todo=(
+                    CONFIRM,
+                    f"表紙の本文は{ctx.last_fy}の文です。{ctx.fy}の内容に直してください",
+                ),
+            )
+            out[key] = cover
         else:
             out[key] = _shift_all(value, last, near_only=True)
     return Note(out, before=before) if before else out

@@ -131,6 +131,11 @@ def _to_image_path(value: Any) -> str:
 
 
 def _to_text(value: Any) -> str:
+    if isinstance(value, dict) and value and all(v is None for v in value.values()):
+        # text: {expected}人 reads as a YAML mapping: the reference needs quotes.
+        raise ValueError(
+            '{ で始まる文は全体を引用符（"）で囲んでください（例: text: "{expected}人"）'
+        )
     if not isinstance(value, str):
         raise ValueError("文字列を書いてください")
     return value
@@ -174,7 +179,13 @@ EDITOR_FORMS: dict[Any, dict[str, Any]] = {
     _to_date: {"type": "string", "pattern": f"^{_DATE.pattern}$", "format": "date"},
     _to_flag: {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]},
     # Any text: a plain 2024 or true is still the text "2024" or "true" to the loader.
-    _to_text: {"type": ["string", "number", "boolean"]},
+    # Its {references} must be well formed (see references.py): {name}, {kpi_id.field};
+    # {{ is a literal brace, as is a { that no } closes.
+    _to_text: {
+        "type": ["string", "number", "boolean"],
+        "pattern": r"^(?:[^{]|\{\{|\{[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_]*)?(?::[^\s{}:]{1,6})?\}"
+        r"|\{(?![^{}]*\}))*$",
+    },
     _to_slug: {"type": "string", "pattern": f"^{_SLUG.pattern}$"},
     # _IMAGE_PATH without re.I (JSON Schema patterns have no flags).
     _to_image_path: {
@@ -298,21 +309,45 @@ class KpiEntry(Model):
     item: Text = Field(
         description="KPI一覧の「項目」欄（例: 特定健診受診率・事業者健診データ取得率の向上）"
     )
-    page: Slug | None = Field(None, description="このKPIを報告するページのID（ページ数は自動計算）")
+    page: Slug | None = Field(
+        None,
+        description="このKPIを報告するページのID（施策の kpis に書いたKPIは省略できます。ページ数は自動計算）",
+    )
+    name: Text | None = Field(
+        None,
+        description="この支部の資料でのKPIの名称（KPI一覧の名称や文言に使います。省略するとカタログの名称）",
+    )
+    label: Text | None = Field(
+        None, description="KPIの短い呼び方（KPIの枠の行見出しなど。例: 受診率）"
+    )
     statement: Text | None = Field(
         None,
-        description="KPIの文言。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
+        description="KPIの文言を支部の書き方にするとき。目標などは {target} {prior} {basis} {name} で参照します"
+        "（例: {name}を対前年度（{prior}）以上とする。）。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
     )
     notes: list[Text] = Field(default_factory=list, description="※の注記")
     target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
-    target_label: Text | None = Field(None, description="目標欄の表示を変えるとき（例: 100%）")
+    target_label: Text | None = Field(
+        None,
+        description="目標欄の表示を変えるとき。目標は {target} で参照します（例: {target}以上）",
+    )
     target_before: Text | None = Field(
         None,
         description="年度の途中でKPIが変わったときの変更前の目標（表示のとおり。例: 15.0％以下）。"
         "省略すると変更なし（KPI一覧の「変更有無」は（変更無））",
     )
     prior_label: Text | None = Field(
-        None, description="前年度実績欄の表示を変えるとき（例: 0.425%\n※基金0.241％）"
+        None,
+        description="前年度実績欄の表示を変えるとき。{prior} {basis} で参照します（例: {prior}\n※協会{basis}）",
+    )
+    result_label: Text | None = Field(
+        None,
+        description="実績の書き方を支部の資料に合わせるとき（自己評価の【KPI達成状況】など）。"
+        "{actual} {achieved} {rank} {national} などで参照します（例: {actual}（全国{rank}／全国平均{national}））",
+    )
+    basis: Figure | None = Field(
+        None,
+        description="「対前年度」の目標の基になる数値が、表示する前年度実績と違うとき（例: 査定率の協会分）",
     )
     actual: Figure | None = Field(None, description="実績（数値、または numerator/denominator）")
     prior: Figure | None = Field(None, description="前年度実績")
@@ -333,6 +368,114 @@ class KpiEntry(Model):
         None,
         description="この資料のKPI一覧で載せる区分を変えるとき（カタログの categories のキー）",
     )
+
+
+# --- named figures ------------------------------------------------------------
+
+_REFERENCE = re.compile(r"\{[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_]*)?(:[^\s{}:]{1,6})?\}")
+
+
+def _to_reference(value: Any) -> str:
+    text = _to_text(value).strip()
+    if not _REFERENCE.fullmatch(text):
+        raise ValueError(f"「{value}」: 数値か、{{名前}} / {{KPIのID.項目}} の参照を書いてください")
+    return text
+
+
+# A figure slot that cites the data instead of a number: "{checkup_rate.actual}".
+Reference = Annotated[str, BeforeValidator(_to_reference)]
+EDITOR_FORMS[_to_reference] = {"type": "string", "pattern": f"^{_REFERENCE.pattern}$"}
+
+# An operand of a derived figure: the name of another figure, a KPI's figure
+# (checkup_rate.actual) or a number.
+_OPERAND = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_]*)?")
+
+
+def _to_operand(value: Any) -> str | Decimal:
+    text = _to_text(value).strip()
+    if _OPERAND.fullmatch(text):
+        return text
+    try:
+        return _to_decimal(text)
+    except ValueError:
+        raise ValueError(
+            f"「{value}」: 数値の名前（例: expected）、KPIの値（例: checkup_rate.actual）、"
+            "または数値を書いてください"
+        ) from None
+
+
+Operand = Annotated[str | Decimal, BeforeValidator(_to_operand)]
+EDITOR_FORMS[_to_operand] = {
+    "anyOf": [
+        {"type": "number"},
+        _NUMBER_TEXT,
+        {"type": "string", "pattern": f"^{_OPERAND.pattern}$"},
+    ]
+}
+FIGURE_KINDS = ("value", "sum", "rate", "share", "diff", "change")
+
+
+class NamedFigure(Model):
+    """本文から {名前} で参照する数値。value（値）か、sum / rate / share / diff / change（計算）の1つを書きます。"""
+
+    value: Number | None = Field(None, description='値（例: "109803"）')
+    sum: list[Operand] | None = Field(
+        None, description="合計する数値の名前・値の並び（例: [income_a, income_b]）", min_length=1
+    )
+    rate: tuple[Operand, Operand] | None = Field(
+        None, description="[分子, 分母] の率（単位が ％ なら×100）"
+    )
+    share: tuple[Operand, Operand] | None = Field(
+        None, description="[部分, 全体] の割合（単位が ％ なら×100）"
+    )
+    diff: tuple[Operand, Operand] | None = Field(None, description="[a, b] の差 a−b（負は▲）")
+    change: tuple[Operand, Operand] | None = Field(
+        None, description="[今年度, 前年度] の増減率（今年度−前年度）÷前年度×100"
+    )
+    unit: str | None = Field(
+        None, description="単位（例: 人、件、億円、％）。率・割合は省略すると ％"
+    )
+    decimals: Integer | None = Field(
+        None, ge=0, le=4, description="小数点以下の桁数（省略すると値の桁数、率は1）"
+    )
+    signed: Flag = Field(False, description="正の値に + を付ける（true / false）")
+    typed: Number | None = Field(None, description="資料に記載された計算結果（照合用）")
+    label: Text | None = Field(None, description="この数値の説明（変更の確認などに表示）")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> NamedFigure:
+        given = [k for k in FIGURE_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "value, sum, rate, share, diff, change のどれか1つを書いてください"
+                + (f"（{', '.join(given)} が同時に書かれています）" if given else "")
+            )
+        if self.typed is not None and self.value is not None:
+            raise ValueError("typed は計算する数値（sum, rate など）にだけ書けます")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in FIGURE_KINDS if getattr(self, k) is not None)
+
+    @property
+    def operands(self) -> tuple[str | Decimal, ...]:
+        given = getattr(self, self.kind)
+        return (given,) if self.kind == "value" else tuple(given)
+
+
+def _named_kind(value: Any) -> str:
+    return "spec" if isinstance(value, dict | NamedFigure) else "value"
+
+
+def _figure_from_value(value: Any) -> Any:
+    return value if isinstance(value, dict | NamedFigure) else {"value": value}
+
+
+FigureName = Annotated[str, BeforeValidator(_to_slug)]
+NamedFigureIn = Annotated[NamedFigure, BeforeValidator(_figure_from_value)]
+# Validators that accept a shorthand besides their model: the editor sees both forms.
+SHORTHAND_FORMS: dict[Any, dict[str, Any]] = {_figure_from_value: EDITOR_FORMS[_to_decimal]}
 
 
 # --- blocks -----------------------------------------------------------------
@@ -510,7 +653,7 @@ class Comparison(Model):
 
 class SeriesRow(Model):
     label: Text = Field(description="行の見出し")
-    values: list[Number | Literal["", "―", "－", "-"]] | None = Field(
+    values: list[Number | Literal["", "―", "－", "-"] | Reference] | None = Field(
         None, description="各列の数値"
     )
     kind: Literal["values", "cumulative", "ratio"] = Field(
@@ -605,7 +748,9 @@ class Image(Model):
 
 class ChartSeries(Model):
     name: Text = Field(description="系列名（凡例に表示。例: 岩手支部）")
-    values: list[Number | Literal[""]] = Field(description="各項目の値（値がないときは空文字）")
+    values: list[Number | Literal[""] | Reference] = Field(
+        description="各項目の値（値がないときは空文字。{checkup_rate.actual} のような参照も書けます）"
+    )
     kind: Literal["bar", "line"] = Field("bar", description="bar（棒）/ line（折れ線）")
 
 
@@ -687,13 +832,119 @@ class Page(Model):
     section: Text | None = Field(None, description="区分の見出し（例: Ⅰ．基盤的保険者機能関係）")
     title: Text = Field(description="ページの見出し（例: ⑴サービス水準の向上【項番①】）")
     group: Text | None = Field(None, description="担当グループ（例: 業務）")
+    figures: dict[FigureName, NamedFigureIn] = Field(
+        default_factory=dict,
+        description="本文から {名前} で参照する数値（名前は支部・年度の中で1つだけ）",
+    )
     blocks: list[Block] = Field(default_factory=list, description="ページの中身（上から順に）")
+
+
+# --- measures ---------------------------------------------------------------
+
+
+class MeasureEvaluation(Model):
+    """施策の自己評価（S〜D）とその説明。KPIの結果と食い違う評価は警告します。"""
+
+    grade: Literal["S", "A", "B", "C", "D"] = Field(description="自己評価（S / A / B / C / D）")
+    comments: list[Text] = Field(default_factory=list, description="評価の説明（【自己評価】）")
+
+
+class KpiLine(Model):
+    """施策の目標で、KPI一覧のKPIではないもの（事業計画の「■KPI」の行に、KPIと並べて表示）。"""
+
+    text: Text = Field(
+        description="目標の文（例: サービススタンダードの平均所要日数 7日以内を維持する。）"
+    )
+
+
+def _kpi_ref_kind(value: Any) -> str:
+    return "line" if isinstance(value, dict | KpiLine) else "id"
+
+
+MeasureKpi = Annotated[
+    Annotated[Slug, Tag("id")] | Annotated[KpiLine, Tag("line")],
+    Discriminator(_kpi_ref_kind),
+]
+
+
+class Measure(Model):
+    """施策: 事業計画、KPI、実施状況、課題、次年度の計画、自己評価をまとめたもの。
+
+    文書（実施状況・自己評価・事業計画）は、どれも施策から様式に合わせて作ります。"""
+
+    id: Slug = Field(description="施策のID（KPI一覧のページ数の参照先。例: checkups）")
+    section: Slug = Field(
+        description="区分（KPIカタログの categories のキー。例: basic / strategic / organization）"
+    )
+    number: Text | None = Field(None, description="見出しの番号（例: ⑴、（1）、①）")
+    heading: Text | None = Field(
+        None,
+        description="施策をまとめる上位の見出し（例: (Ⅱ)業務改革の実践と業務品質の向上）。"
+        "続く施策が同じ見出しなら1回だけ表示します",
+    )
+    title: Text = Field(
+        description="施策の見出し（例: 特定健診受診率・事業者健診データ取得率の向上）"
+    )
+    group: Text | None = Field(None, description="担当グループ（例: 保健）")
+    kpis: list[MeasureKpi] = Field(
+        default_factory=list,
+        description="この施策で報告するKPIのID（表示順）。KPI一覧にない目標は {text: …} で書きます",
+    )
+    plan: list[Text] = Field(default_factory=list, description="事業計画（この年度の計画の項目）")
+    statements: list[Text] = Field(
+        default_factory=list,
+        description="施策のページでのKPIの文言を、KPI一覧の文言と違う書き方にするとき（上から順に）。"
+        "目標などは {checkup_rate.target} や数値の名前で参照します。省略するとKPI一覧の文言",
+    )
+    importance: Text | None = Field(None, description="【重要度】の説明")
+    difficulty: Text | None = Field(None, description="【困難度】の説明")
+    activities: list[Text] = Field(default_factory=list, description="具体的な取り組み")
+    figures: dict[FigureName, NamedFigureIn] = Field(
+        default_factory=dict,
+        description="本文から {名前} で参照する数値（名前は支部・年度の中で1つだけ）",
+    )
+    prior_results: list[Block] = Field(
+        default_factory=list,
+        description="前年度実績（KPI以外に書くこと。KPIの値は {kpi.prior} で参照）",
+    )
+    results: list[Block] = Field(
+        default_factory=list, description="実施状況・主な取組み・実施結果（本文、表、グラフなど）"
+    )
+    issues: list[Block] = Field(default_factory=list, description="課題")
+    next_plan: list[Block] = Field(default_factory=list, description="次年度の計画")
+    evaluation: MeasureEvaluation | None = Field(None, description="自己評価")
+
+    @property
+    def kpi_ids(self) -> list[str]:
+        """The ids of the KPIs it reports (the other goals aside)."""
+        return [k for k in self.kpis if isinstance(k, str)]
+
+
+class Section(Model):
+    """区分ごとの文（区切りのページに載せる説明など）。"""
+
+    title: Text | None = Field(
+        None, description="区分の見出しをカタログの名前と変えるとき（例: 基盤的保険者機能関係）"
+    )
+    intro: list[Block] = Field(default_factory=list, description="区分の最初に載せる内容")
+
+
+class Cover(Model):
+    """表紙。"""
+
+    label: Text | None = Field(None, description="右上の資料番号（例: 資料２－１）")
+    agenda: Text | None = Field(None, description="議題（例: 【議 題 ２】 報告事項）")
+    title: Text = Field(description="表紙の題名（改行は\\nで）")
+    blocks: list[Block] = Field(default_factory=list, description="表紙の本文")
+
+
+KIND_NAMES = {"results": "事業実施状況", "self_evaluation": "自己評価", "plan": "事業計画"}
 
 
 class DocumentSettings(Model):
     id: Slug = Field(description="出力ファイル名（例: results → results.pdf）")
-    kind: Literal["results", "plan"] = Field(
-        description="文書の種類: results（実施状況）/ plan（事業計画）"
+    kind: Literal["results", "self_evaluation", "plan"] = Field(
+        description="文書の種類: results（事業実施状況）/ self_evaluation（自己評価）/ plan（事業計画）"
     )
     style: Slug = Field(description="様式（templates/ のフォルダ名）")
     title: Text = Field(description="文書の題名（PDFの文書情報）", max_length=200)
@@ -706,6 +957,7 @@ class DocumentSettings(Model):
         None, description="各ページの上に付ける見出し（例: 令和6年度事業実施状況について）"
     )
     date: Date = Field(description="作成日（PDFの作成日時。出力を毎回同じにするため）")
+    cover: Cover | None = Field(None, description="表紙（表紙のある文書だけ）")
 
 
 class BranchYear(Model):
@@ -716,9 +968,18 @@ class BranchYear(Model):
         default_factory=list, description="この年度に作る文書（計画だけの年度なら省略）"
     )
     kpis: list[KpiEntry] = Field(default_factory=list, description="KPI一覧の行（表示順）")
-    pages: list[Page] = Field(default_factory=list, description="報告書のページ（表示順）")
+    measures: list[Measure] = Field(default_factory=list, description="施策（表示順）")
+    sections: dict[Slug, Section] = Field(
+        default_factory=dict, description="区分ごとの文（キーはKPIカタログの categories のキー）"
+    )
+    pages: list[Page] = Field(
+        default_factory=list, description="施策のほかのページ（付録など。表示順）"
+    )
 
 
 Column.model_rebuild()
 Columns.model_rebuild()
 Page.model_rebuild()
+Measure.model_rebuild()
+Section.model_rebuild()
+Cover.model_rebuild()

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from .schema import EDITOR_FORMS, Branch, BranchYear, Catalog
+from .schema import EDITOR_FORMS, SHORTHAND_FORMS, Branch, BranchYear, Catalog
 
 MODELS = {"catalog": Catalog, "branch": Branch, "branch-year": BranchYear}
 
@@ -67,7 +67,11 @@ class _EditorSchema(GenerateJsonSchema):
     """pydantic's schema, with each scalar in every form the loader accepts."""
 
     def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> Any:
-        form = EDITOR_FORMS.get(schema["function"]["function"])
+        function = schema["function"]["function"]
+        if function in SHORTHAND_FORMS:
+            full = super().function_before_schema(schema)
+            return {"anyOf": [copy.deepcopy(SHORTHAND_FORMS[function]), full]}
+        form = EDITOR_FORMS.get(function)
         if form is None:
             return super().function_before_schema(schema)
         out = copy.deepcopy(form)

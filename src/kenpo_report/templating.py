@@ -57,10 +57,14 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
 
 
 def render(
-    templates: Path, style: str, context: dict[str, object], compiled: Path | None = None
+    templates: Path,
+    style: str,
+    kind: str,
+    context: dict[str, object],
+    compiled: Path | None = None,
 ) -> str:
     env = environment(templates, compiled)
-    name = f"{style}/document.html.j2"
+    name = f"{style}/{kind}.html.j2"
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound:

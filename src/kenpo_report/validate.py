@@ -25,13 +25,16 @@ from .errors import Position, Problem, UserError, format_path
 from .loader import Loaded, SourceMap, load_file_collecting
 from .project import Project
 from .schema import (
+    KIND_NAMES,
     PRIOR_YEAR,
     Branch,
     BranchYear,
     Catalog,
     DocumentSettings,
     KpiEntry,
+    Measure,
     Page,
+    Section,
     Series,
 )
 
@@ -55,21 +58,25 @@ class Plan:
 
 
 def iter_blocks(data: BranchYear) -> Iterator[tuple[Path_, Any]]:
-    """Every block of every page, columns included, with its path in the data."""
-    return _blocks(enumerate(data.pages))
+    """Every block of every page and measure, columns included, with its path in the data."""
+    return _blocks(Parts.of(data).block_lists())
 
 
-def _blocks(pages: Iterable[tuple[int, Page]]) -> Iterator[tuple[Path_, Any]]:
+# The lists of free blocks a measure holds.
+MEASURE_BLOCKS = ("prior_results", "results", "issues", "next_plan")
+
+
+def _blocks(lists: Iterable[tuple[Path_, list[Any]]]) -> Iterator[tuple[Path_, Any]]:
     def walk(blocks: list[Any], base: Path_) -> Iterator[tuple[Path_, Any]]:
         for b, block in enumerate(blocks):
-            path = (*base, "blocks", b)
+            path = (*base, b)
             yield path, block
             if block.type == "columns":
                 for c, column in enumerate(block.columns):
-                    yield from walk(column.blocks, (*path, "columns", c))
+                    yield from walk(column.blocks, (*path, "columns", c, "blocks"))
 
-    for p, page in pages:
-        yield from walk(page.blocks, ("pages", p))
+    for base, blocks in lists:
+        yield from walk(blocks, base)
 
 
 @dataclass
@@ -87,8 +94,10 @@ class Parts:
     kpis: list[tuple[int, KpiEntry]] = field(default_factory=list)
     pages: list[tuple[int, Page]] = field(default_factory=list)
     kpi_ids: set[str] | None = field(default_factory=set)  # None: not known for sure
-    page_ids: set[str] | None = field(default_factory=set)
+    page_ids: set[str] | None = field(default_factory=set)  # pages and measures
     reported: bool = False  # the year has documents (valid or not): it is reported on
+    measures: list[tuple[int, Measure]] = field(default_factory=list)
+    sections: dict[str, Section] = field(default_factory=dict)
 
     @classmethod
     def of(cls, data: BranchYear) -> Parts:
@@ -97,9 +106,26 @@ class Parts:
             list(enumerate(data.kpis)),
             list(enumerate(data.pages)),
             {e.kpi for e in data.kpis},
-            {p.id for p in data.pages if p.id is not None},
+            {p.id for p in data.pages if p.id is not None} | {m.id for m in data.measures},
             reported=bool(data.documents),
+            measures=list(enumerate(data.measures)),
+            sections=dict(data.sections),
         )
+
+    def block_lists(self) -> list[tuple[Path_, list[Any]]]:
+        """Every list of free blocks, with its path: pages, measures, sections, covers."""
+        lists: list[tuple[Path_, list[Any]]] = [
+            (("pages", p, "blocks"), page.blocks) for p, page in self.pages
+        ]
+        for m, measure in self.measures:
+            lists += [(("measures", m, k), getattr(measure, k)) for k in MEASURE_BLOCKS]
+        lists += [(("sections", k, "intro"), s.intro) for k, s in self.sections.items()]
+        lists += [
+            (("documents", d, "cover", "blocks"), doc.cover.blocks)
+            for d, doc in self.documents
+            if doc.cover is not None
+        ]
+        return lists
 
     @classmethod
     def salvage(cls, raw: Any) -> Parts:
@@ -108,7 +134,12 @@ class Parts:
         if not isinstance(raw, dict):
             return parts
         parts.reported = bool(raw.get("documents"))
-        for key, model in (("documents", DocumentSettings), ("kpis", KpiEntry), ("pages", Page)):
+        for key, model in (
+            ("documents", DocumentSettings),
+            ("kpis", KpiEntry),
+            ("pages", Page),
+            ("measures", Measure),
+        ):
             items = raw.get(key)
             if not isinstance(items, list):
                 continue
@@ -119,8 +150,9 @@ class Parts:
             whole = len(valid) == len(items)
             if key == "kpis":
                 parts.kpi_ids = {e.kpi for _, e in parts.kpis} if whole else None
-            elif key == "pages":
-                parts.page_ids = {p.id for _, p in parts.pages if p.id} if whole else None
+            elif key in ("pages", "measures") and parts.page_ids is not None:
+                ids = {p.id for _, p in getattr(parts, key) if p.id}
+                parts.page_ids = parts.page_ids | ids if whole else None
         return parts
 
     def unknown(self) -> None:
@@ -159,7 +191,7 @@ def load_plan(project: Project, branch: str, year: int) -> Plan:
     images: dict[str, bytes] = {}
     problems += _references(this.parts, catalog, this.source, previous)
     problems += check_styles(this.parts, project, this.source)
-    problems += _read_images(this.parts.pages, project.plans / branch, this.source, images)
+    problems += _read_images(this.parts.block_lists(), project.plans / branch, this.source, images)
     if problems:
         raise UserError(sort_problems(problems))
     assert catalog is not None and branch_model is not None and this.data is not None
@@ -204,21 +236,21 @@ def _previous(project: Project, branch: str, year: int) -> Previous:
 
 
 def check_styles(parts: Parts, project: Project, source: SourceMap) -> list[Problem]:
-    """Every document's style must be a folder of templates/ with a document template.
+    """Every document's style must be a folder of templates/ with a template of its kind.
 
     A project without templates/ (plans checked on their own) has no styles to check.
     """
     if not project.templates.is_dir():
         return []
-    styles = project.styles()
     problems = []
     for i, document in parts.documents:
+        styles = project.styles(document.kind)
         if document.style in styles:
             continue
         folder = project.templates / document.style
         missing = project.relative(folder) + "/"
         if folder.is_dir():
-            missing += "document.html.j2 がありません"
+            missing += f" に{KIND_NAMES[document.kind]}（{document.kind}.html.j2）がありません"
         path = ("documents", i, "style")
         problems.append(
             Problem(
@@ -239,11 +271,14 @@ def read_images(
     data: BranchYear, folder: Path, source: SourceMap, images: dict[str, bytes]
 ) -> list[Problem]:
     """Every image a plan names, refusing paths that leave the branch folder."""
-    return _read_images(enumerate(data.pages), folder, source, images)
+    return _read_images(Parts.of(data).block_lists(), folder, source, images)
 
 
 def _read_images(
-    pages: Iterable[tuple[int, Page]], folder: Path, source: SourceMap, images: dict[str, bytes]
+    lists: Iterable[tuple[Path_, list[Any]]],
+    folder: Path,
+    source: SourceMap,
+    images: dict[str, bytes],
 ) -> list[Problem]:
     """Read every image of *pages*, refusing paths that leave the branch folder.
 
@@ -252,7 +287,7 @@ def _read_images(
     """
     problems: list[Problem] = []
     root = folder.resolve()
-    for block_path, block in _blocks(pages):
+    for block_path, block in _blocks(lists):
         if block.type != "image":
             continue
         path = (*block_path, "src")
@@ -441,6 +476,11 @@ def choices_of(expected: str) -> list[str]:
     return found
 
 
+def _did_you_mean(given: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.75)
+    return f"（「{close[0]}」の誤りではありませんか）" if close else ""
+
+
 def _choices(values: Iterable[str]) -> str:
     """S、A、B — the Japanese list of allowed values ("" shown as "")."""
     return "、".join(v if v else '""' for v in values)
@@ -603,7 +643,11 @@ def _references(
             and parts.page_ids is not None
             and entry.page not in parts.page_ids
         ):
-            problem(f"ページ「{entry.page}」が pages にありません", ("kpis", i, "page"))
+            problem(
+                f"施策・ページ「{entry.page}」が measures にも pages にもありません"
+                + _did_you_mean(entry.page, parts.page_ids),
+                ("kpis", i, "page"),
+            )
         if (
             entry.target == PRIOR_YEAR
             and entry.prior is None
@@ -612,12 +656,59 @@ def _references(
             and not (plan_only and entry.actual is None)
         ):
             problem(_no_prior(entry.kpi, previous, renamed), ("kpis", i, "target"))
-    for message, path in _check_series(parts.pages):
+    problems += _measure_references(parts, catalog, source)
+    for message, path in _check_series(parts.block_lists()):
         problem(message, path)
-    for block_path, block in _blocks(parts.pages):
+    for block_path, block in _blocks(parts.block_lists()):
         for path, kpi_id in _kpi_refs(block, block_path):
             if parts.kpi_ids is not None and kpi_id not in parts.kpi_ids:
                 problem(f"KPI「{kpi_id}」がこの年度の kpis にありません", path)
+    return problems
+
+
+def _measure_references(parts: Parts, catalog: Catalog | None, source: SourceMap) -> list[Problem]:
+    """A measure's section, KPIs and id; sections named after catalogue categories."""
+    problems: list[Problem] = []
+
+    def problem(message: str, path: Path_) -> None:
+        problems.append(Problem(message, source.get(path), format_path(path)))
+
+    seen: dict[str, int] = {}
+    categories = catalog.categories if catalog is not None else None
+    for m, measure in parts.measures:
+        if measure.id in seen:
+            where = source.get(("measures", seen[measure.id], "id"))
+            problem(
+                f"施策ID「{measure.id}」が重複しています（{where} と同じ）", ("measures", m, "id")
+            )
+        seen.setdefault(measure.id, m)
+        if categories is not None and measure.section not in categories:
+            problem(
+                f"区分「{measure.section}」がKPIカタログの categories にありません"
+                f"（{_choices(categories)}）",
+                ("measures", m, "section"),
+            )
+        for k, kpi_id in enumerate(measure.kpis):
+            if not isinstance(kpi_id, str):
+                continue
+            if parts.kpi_ids is not None and kpi_id not in parts.kpi_ids:
+                problem(
+                    f"KPI「{kpi_id}」がこの年度の kpis にありません", ("measures", m, "kpis", k)
+                )
+    # Pages come after the measures in the documents: the page is the later one.
+    for p, page in parts.pages:
+        if page.id is not None and page.id in seen:
+            where = source.get(("measures", seen[page.id], "id"))
+            problem(
+                f"ページID「{page.id}」が施策のIDと重複しています（{where} と同じ）",
+                ("pages", p, "id"),
+            )
+    for key in parts.sections:
+        if categories is not None and key not in categories:
+            problem(
+                f"区分「{key}」がKPIカタログの categories にありません（{_choices(categories)}）",
+                ("sections", key),
+            )
     return problems
 
 
@@ -660,12 +751,12 @@ def _kpi_refs(block: Any, base: Path_) -> list[tuple[Path_, str]]:
 
 def check_series(data: BranchYear) -> list[tuple[str, Path_]]:
     """Structural rules of series tables the schema cannot express."""
-    return _check_series(enumerate(data.pages))
+    return _check_series(Parts.of(data).block_lists())
 
 
-def _check_series(pages: Iterable[tuple[int, Page]]) -> list[tuple[str, Path_]]:
+def _check_series(lists: Iterable[tuple[Path_, list[Any]]]) -> list[tuple[str, Path_]]:
     problems: list[tuple[str, Path_]] = []
-    for block_path, block in _blocks(pages):
+    for block_path, block in _blocks(lists):
         if not isinstance(block, Series):
             continue
         for r, row in enumerate(block.rows):

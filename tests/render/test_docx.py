@@ -56,8 +56,8 @@ def test_fields(document):
     footer = doc.sections[0].footer._element.xml
     assert "PAGE" in footer
     body = doc.element.xml
-    assert "PAGEREF page_checkup" in body
-    assert 'w:name="page_checkup"' in body
+    assert "PAGEREF measure_checkup" in body
+    assert 'w:name="measure_checkup"' in body
 
 
 def test_core_properties_are_explicit(document):
@@ -146,6 +146,7 @@ def test_running_head_only_on_a_sheets_later_pages(tmp_path):
             assert [f.strip() for f in fields] == ["PAGE"], "page numbers on every page"
 
 
-def test_no_running_head_keeps_one_section(document):
-    _, doc = document
-    assert len(doc.sections) == 1
+def test_no_running_head_keeps_one_section(built_everything):
+    # 三重's pages have no running head (岩手's long measures and 大分's have one).
+    path = built_everything.output_dir("mie", 2024) / "results.docx"
+    assert len(docx.Document(str(path)).sections) == 1

@@ -169,6 +169,10 @@ class _Writer:
             self.section(el)
         elif tag in ("h1", "h2", "h3", "h4"):
             paragraph = self._paragraph(target, self.styles[f"Heading {tag[1]}"].style_id)
+            if container is not None:
+                # Inside a table cell the heading styles' keep-with-next would keep a
+                # whole row (a two-column measure page) from splitting across pages.
+                paragraph.paragraph_format.keep_with_next = False
             self.inline(el, paragraph)
         elif tag == "p":
             paragraph = self._paragraph(target)
