@@ -378,6 +378,21 @@ def test_successor_with_a_complement_gets_its_prior_computed(project):
     assert "kpis: [window_rate]" in measures and "mail_application_rate" not in measures
 
 
+def test_successor_drops_the_names_of_the_kpi_it_replaces(project):
+    """岩手 labels 郵送化率 「郵送化率」; 窓口での受付率 measures the opposite."""
+    source = load_file(
+        project.year_dir("iwate", 2024) / "10-kpis.yaml", "plans/iwate/2024/10-kpis.yaml"
+    ).data
+    old = next(e for e in source["kpis"] if e["kpi"] == "mail_application_rate")
+    assert old.get("label") == "郵送化率"
+    new_year(project, "iwate", 2025)
+    written = (project.year_dir("iwate", 2025) / "10-kpis.yaml").read_text(encoding="utf-8")
+    data = load_text(written, "10-kpis.yaml").data
+    entry = next(e for e in data["kpis"] if e["kpi"] == "window_rate")
+    assert "label" not in entry
+    assert "label「郵送化率」はKPIが変わったため省きました" in written
+
+
 def test_successor_measured_differently_asks_for_the_prior(project):
     """Without complement_of in the catalogue, last year's figure is no prior: 記入待ち."""
     catalog = project.catalog_file(2025)

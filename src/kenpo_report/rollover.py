@@ -949,6 +949,10 @@ def _kpi(ctx: _Context, raw: dict[str, Any], entry: KpiEntry) -> Any:
             )
         elif key == "successor" or key == "prior_label":
             continue  # next year's rename is done; the label described last year's prior
+        elif key in ("name", "label", "result_label") and not same and value:
+            # A KPI that now measures something else (郵送化率 -> 窓口での受付率): its names
+            # and the wording of its result described the old one.
+            dropped.append(f"{ctx.last_fy}の {key}「{value}」はKPIが変わったため省きました")
         elif key in ("statement", "target_label") and (by_prior or not same) and value:
             if _DIGIT.search(value) or not same:
                 # It spells out last year's figure: let the tool write it from the prior.
