@@ -237,5 +237,7 @@ def _compute(
 
 def _how(spec: FigureSpec) -> str:
     names = [str(op) for op in spec.operands]
-    joiner = {"sum": "＋", "diff": "−", "rate": "÷", "share": "÷", "change": "と"}[spec.kind]
+    if spec.kind == "change":
+        return f"({names[0]}−{names[1]})÷{names[1]}"
+    joiner = {"sum": "＋", "diff": "−", "rate": "÷", "share": "÷"}[spec.kind]
     return joiner.join(names)
