@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from kenpo_report.pipeline import build
+from kenpo_report.pipeline import build, lay_out
 from kenpo_report.project import Project
+from kenpo_report.report import build_report
+from kenpo_report.validate import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -67,3 +71,15 @@ def seed(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is absent: seed documents exist only beside the development checkout")
     return path
+
+
+def norm_text(text: str) -> str:
+    """Text as the checks compare it: NFKC, without whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def laid_out(project: Project, branch: str, year: int):
+    """(plan, report, HTML) of a branch-year's first document."""
+    plan = load_plan(project, branch, year)
+    report = build_report(plan, plan.data.documents[0])
+    return plan, report, lay_out(project, plan, report)

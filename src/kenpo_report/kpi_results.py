@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from . import compute as C
 from .compute import Finding, Quantity
@@ -22,6 +22,7 @@ from .schema import (
     PRIOR_YEAR,
     KpiDefinition,
     KpiEntry,
+    KpiField,
     Ratio,
 )
 from .validate import Plan
@@ -227,38 +228,8 @@ def _diff(a: Quantity | None, b: Quantity | None) -> Quantity | None:
     return Quantity(C.difference(a.value, b.value, a.decimals), a.decimals, a.unit, signed=True)
 
 
-# What {kpi_id.field} may cite, as table cells do.
-KPI_FIELDS = frozenset(
-    {
-        "actual",
-        "target",
-        "statement",
-        "achieved",
-        "mark",
-        "group",
-        "next_target",
-        "next_statement",
-        "target_before",
-        "change",
-        "prior",
-        "national",
-        "national_prior",
-        "diff",
-        "prior_diff",
-        "rank",
-        "prior_rank",
-        "actual_numerator",
-        "actual_denominator",
-        "prior_numerator",
-        "prior_denominator",
-        "national_numerator",
-        "national_denominator",
-        "national_prior_numerator",
-        "national_prior_denominator",
-        "name",
-        "basis",
-    }
-)
+# What {kpi_id.field} may cite: what a table cell shows, and the name and basis.
+KPI_FIELDS = frozenset(get_args(KpiField)) | {"name", "basis"}
 
 
 def kpi_field(result: KpiResult, name: str) -> Content:

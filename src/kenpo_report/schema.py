@@ -481,6 +481,36 @@ SHORTHAND_FORMS: dict[Any, dict[str, Any]] = {_figure_from_value: EDITOR_FORMS[_
 # --- blocks -----------------------------------------------------------------
 
 
+# What a cell (and a {kpi_id.field} reference) can show of a KPI.
+KpiField = Literal[
+    "actual",
+    "target",
+    "statement",
+    "achieved",
+    "mark",
+    "group",
+    "next_target",
+    "next_statement",
+    "target_before",
+    "change",
+    "prior",
+    "national",
+    "national_prior",
+    "diff",
+    "prior_diff",
+    "rank",
+    "prior_rank",
+    "actual_numerator",
+    "actual_denominator",
+    "prior_numerator",
+    "prior_denominator",
+    "national_numerator",
+    "national_denominator",
+    "national_prior_numerator",
+    "national_prior_denominator",
+]
+
+
 class CellSpec(Model):
     """表のセル。text / number / kpi / ratio / diff / change のどれか1つを書きます。
 
@@ -489,36 +519,7 @@ class CellSpec(Model):
     text: str | None = Field(None, description="文字")
     number: Number | None = Field(None, description="数値（桁区切りして表示）")
     kpi: Slug | None = Field(None, description="KPIのID（field と組で、そのKPIの値を表示）")
-    field: (
-        Literal[
-            "actual",
-            "target",
-            "statement",
-            "achieved",
-            "mark",
-            "group",
-            "next_target",
-            "next_statement",
-            "target_before",
-            "change",
-            "prior",
-            "national",
-            "national_prior",
-            "diff",
-            "prior_diff",
-            "rank",
-            "prior_rank",
-            "actual_numerator",
-            "actual_denominator",
-            "prior_numerator",
-            "prior_denominator",
-            "national_numerator",
-            "national_denominator",
-            "national_prior_numerator",
-            "national_prior_denominator",
-        ]
-        | None
-    ) = Field(None, description="kpi のどの値を表示するか")
+    field: KpiField | None = Field(None, description="kpi のどの値を表示するか")
     ratio: tuple[Number, Number] | None = Field(None, description="[分子, 分母] から率を計算")
     diff: tuple[Number, Number] | None = Field(
         None, description="[a, b] から差 a−b を計算（負は▲）"

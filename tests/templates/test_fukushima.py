@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 import pikepdf
@@ -14,14 +13,11 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT, TARGETS, copy_project, pdf_text
+from conftest import norm_text as _norm
 from kenpo_report.pipeline import build, lay_out, trial_document
 from kenpo_report.project import Project
 from kenpo_report.report import build_report
 from kenpo_report.validate import load_plan
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _html(project: Project, branch: str, year: int, document=None) -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT, copy_project, pdf_text
+from conftest import norm_text as _norm
 from kenpo_report.pipeline import build, check, lay_out
 from kenpo_report.project import Project
 from kenpo_report.report import build_report
@@ -21,10 +21,6 @@ from kenpo_report.validate import load_plan
 LEGEND = (
     "S:目標を大きく上回る、A:目標を上回る、B:概ね目標達成、C:目標達成に至らず、D:目標を大きく下回る"
 )
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _html(project: Project, branch: str, year: int) -> str:

@@ -5,26 +5,17 @@ the year's 実施状況), all drawn from the branch-year's KPIs, measures and se
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from conftest import ROOT, copy_project, pdf_text
-from kenpo_report.pipeline import lay_out
-from kenpo_report.report import build_report
-from kenpo_report.validate import load_plan
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+from conftest import ROOT, copy_project, laid_out, pdf_text
+from conftest import norm_text as _norm
 
 
 def _laid_out(project, branch: str = "iwate", year: int = 2024):
-    plan = load_plan(project, branch, year)
-    report = build_report(plan, plan.data.documents[0])
-    return report, lay_out(project, plan, report)
+    return laid_out(project, branch, year)[1:]
 
 
 def _texts(blocks) -> list[str]:

@@ -5,7 +5,6 @@ from the branch-year's KPIs and measures."""
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -13,10 +12,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from conftest import laid_out
+from conftest import norm_text as _norm
 from kenpo_report import marks
-from kenpo_report.pipeline import build, lay_out
-from kenpo_report.report import build_report
-from kenpo_report.validate import load_plan
+from kenpo_report.pipeline import build
 
 # 実績 against the 令和6年度KPI of the source's KPI一覧 (its 達成状況 column is empty).
 EXPECTED = {
@@ -34,14 +33,8 @@ EXPECTED = {
 }
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def _laid_out(project, branch: str = "mie", year: int = 2024):
-    plan = load_plan(project, branch, year)
-    report = build_report(plan, plan.data.documents[0])
-    return report, lay_out(project, plan, report)
+    return laid_out(project, branch, year)[1:]
 
 
 @pytest.fixture(scope="module")

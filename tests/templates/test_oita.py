@@ -5,26 +5,18 @@ measure a KPI table (実績 / 達成状況 / 次年度KPI) and the two columns �
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pytest
 from lxml import html as lxml_html
 
-from conftest import pdf_text
+from conftest import laid_out, pdf_text
+from conftest import norm_text as _norm
 from kenpo_report.formatting import figure
-from kenpo_report.pipeline import build, lay_out
-from kenpo_report.report import build_report
-from kenpo_report.validate import load_plan
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+from kenpo_report.pipeline import build
 
 
 def _laid_out(project, branch: str = "oita", year: int = 2024):
-    plan = load_plan(project, branch, year)
-    report = build_report(plan, plan.data.documents[0])
-    return plan, report, lay_out(project, plan, report)
+    return laid_out(project, branch, year)
 
 
 @pytest.fixture(scope="module")
