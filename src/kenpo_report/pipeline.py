@@ -310,11 +310,12 @@ def warnings_of(plan: Plan, report: Report, project: Project | None = None) -> l
             pos = token_position(project.root / pos.file, pos, f.token)
         return Problem(f.message, pos, format_path(f.path), severity)
 
-    if report.errors:
-        from .validate import sort_problems
+    from .validate import sort_problems
 
+    if report.errors:
         raise UserError(sort_problems(unique([problem(f, Severity.ERROR) for f in report.errors])))
-    return [problem(f, Severity.WARNING) for f in report.findings]
+    # As a compiler lists them: by file, line and column, whichever stage found them.
+    return sort_problems([problem(f, Severity.WARNING) for f in report.findings])
 
 
 def token_position(file: Path, start: Position, token: str) -> Position:
