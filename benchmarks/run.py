@@ -41,15 +41,19 @@ CLI = [str(BIN / "kenpo-report")]
 SEEDS = [("iwate", 2024), ("oita", 2024), ("mie", 2024), ("ibaraki", 2024), ("fukushima", 2025)]
 # One figure on one measure page: for 岩手 the edit of the issue (30-strategic.yaml).
 EDITS = {
-    ("iwate", 2024): ("30-strategic.yaml", '{number: "15236"', '{number: "15237"'),
-    ("oita", 2024): ("20-pages.yaml", "■年間催告件数：12,791件", "■年間催告件数：12,792件"),
+    ("iwate", 2024): (
+        "30-strategic.yaml",
+        'result_sheet_invited: {value: "15236"',
+        'result_sheet_invited: {value: "15237"',
+    ),
+    ("oita", 2024): ("20-receipt.yaml", "■年間催告件数：12,791件", "■年間催告件数：12,792件"),
     ("mie", 2024): (
-        "20-pages.yaml",
+        "30-receipt.yaml",
         'values: ["1659", "1721", "2254"]',
         'values: ["1659", "1721", "2255"]',
     ),
     ("ibaraki", 2024): ("20-gyomu.yaml", "返納金調定 173件", "返納金調定 174件"),
-    ("fukushima", 2025): ("20-pages.yaml", "約 4,000万人", "約 4,001万人"),
+    ("fukushima", 2025): ("21-basic.yaml", "約 4,000万人", "約 4,001万人"),
 }
 
 
