@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TARGETS
 from kenpo_report.errors import Position, Problem, Severity
-from kenpo_report.preview import PreviewServer, Snapshot, render_page
+from kenpo_report.preview import PreviewServer, Snapshot, build_snapshot, render_page
 from kenpo_report.project import Project
 
 KPIS = Path("plans/iwate/2024/10-kpis.yaml")
@@ -135,3 +135,21 @@ def test_browser_follows_edits_errors_and_fixes(preview: PreviewServer, project:
         finally:
             browser.close()
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize(("branch", "year"), TARGETS)
+def test_every_style_previews_with_the_assets_of_its_build(branch: str, year: int) -> None:
+    """三重's ○/× marks, its charts and every image resolve in the preview as in the build."""
+    import re
+
+    project = Project.at(ROOT)
+    snapshot = build_snapshot(project, branch, year, "v1")
+    assert snapshot.ok, snapshot.errors or snapshot.failure
+    for document in snapshot.documents:
+        named = set(re.findall(r'src="kenpo-image:([^"]+)"', document.html))
+        assert named <= set(snapshot.images), named - set(snapshot.images)
+    if branch == "mie":
+        assert {"mark-achieved", "mark-missed"} <= set(snapshot.images)
+        server = PreviewServer(project, branch, year)
+        pdf = server.pdf(snapshot, snapshot.documents[0].id)
+        assert pdf.startswith(b"%PDF-")

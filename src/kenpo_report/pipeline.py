@@ -154,7 +154,7 @@ def build(
             hint = None
             if previous is not None and doc in previous.anchors and doc in previous.pages:
                 hint = Hint(previous.anchors[doc], previous.pages[doc])
-            assets = _assets(project, plan, item, store)
+            assets = assets_of(project, plan, item, store)
             anchors = dict(previous.anchors.get(doc, {})) if previous is not None else {}
             if "pdf" in formats or "docx" in formats:
                 pdf, docx, parts = _render(item, assets, formats, pdf_variant, store, runner, hint)
@@ -189,8 +189,10 @@ def unchanged(project: Project, branch: str, year: int, manifest: Manifest) -> B
     )
 
 
-def _assets(project: Project, plan: Plan, item: LaidOut, store: Store | None) -> Assets:
-    """Everything a document's renderers may read: folders, images, charts, marks."""
+def assets_of(project: Project, plan: Plan, item: LaidOut, store: Store | None = None) -> Assets:
+    """Everything a document's renderers may read: folders, images, charts, marks.
+
+    The one definition for build and preview alike."""
     from . import marks
     from .block_views import image_url
     from .render.results import Assets

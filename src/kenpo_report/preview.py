@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import watchfiles
 
 from . import pipeline
-from .block_views import IMAGE_SCHEME, image_url
+from .block_views import IMAGE_SCHEME
 from .errors import Problem, Severity, UserError
 from .formatting import fiscal_year
 from .project import Project, check_branch
@@ -120,9 +120,10 @@ def build_snapshot(project: Project, branch: str, year: int, version: str) -> Sn
     try:
         plan = load_plan(project, branch, year)  # load + validate
         laid_out, snapshot.warnings = pipeline.lay_out_plan(project, plan)  # compute + lay out
-        images = {image_url(content): content for content in plan.images.values()}
+        images: dict[str, bytes] = {}
         for item in laid_out:
-            images.update(pipeline.draw_charts(project, item.charts)[0])
+            # What the build renders with: images, charts and the ○/× marks.
+            images.update(pipeline.assets_of(project, plan, item).images)
             snapshot.documents.append(Document(item.document.id, item.document.title, item.html))
         snapshot.assets = pdf_render.Assets(project.templates, project.fonts, images)
         prefix = IMAGE_SCHEME + ":"
