@@ -83,3 +83,13 @@ def laid_out(project: Project, branch: str, year: int):
     plan = load_plan(project, branch, year)
     report = build_report(plan, plan.data.documents[0])
     return plan, report, lay_out(project, plan, report)
+
+
+def run_main(project: Project, *args: str) -> int:
+    """The CLI in-process on *project*; argparse's SystemExit becomes its exit code."""
+    from kenpo_report.cli import main
+
+    try:
+        return main(["--project", str(project.root), *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)

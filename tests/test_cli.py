@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import run_main as run
 from kenpo_report.cli import main
-
-
-def run(project, *args):
-    return main(["--project", str(project.root), *args])
 
 
 def test_check_ok(project, capsys):

@@ -34,7 +34,7 @@ import pytest
 from PIL import Image
 
 from conftest import copy_project
-from kenpo_report.cli import main
+from conftest import run_main as run
 from kenpo_report.errors import UserError
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
@@ -66,14 +66,6 @@ FSIZE_LIMIT = 100_000
 
 
 # --- helpers -------------------------------------------------------------------
-
-
-def run(project: Project, *args: str) -> int:
-    """The CLI in-process; argparse's SystemExit becomes its exit code."""
-    try:
-        return main(["--project", str(project.root), *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
 
 
 def run_cli(project: Project, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:

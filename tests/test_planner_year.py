@@ -17,7 +17,7 @@ from contextlib import redirect_stderr
 import pytest
 
 from conftest import copy_project, pdf_text
-from kenpo_report.cli import main
+from conftest import run_main as run
 
 FILLED = re.compile(r"^(\s*)actual:  # 記入待ち.*$", re.M)
 WAITING = "の実績（actual）がまだ書かれていません（「－」と表示します）"
@@ -35,10 +35,6 @@ RESULTS = """    results:
           numerator: 受診者数
           rate: 受診率
 """
-
-
-def run(project, *args):
-    return main(["--project", str(project.root), *args])
 
 
 def run_err(project, *args):

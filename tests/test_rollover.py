@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import copy_project
+from conftest import run_main as run
 from kenpo_report import pipeline
-from kenpo_report.cli import main
 from kenpo_report.errors import Severity, UserError
 from kenpo_report.formatting import fiscal_year
 from kenpo_report.loader import load_file, load_text
@@ -29,11 +29,6 @@ from kenpo_report.rollover import (
     shift_era,
 )
 from kenpo_report.validate import load_plan
-
-
-def run(project, *args):
-    return main(["--project", str(project.root), *args])
-
 
 # --- pure parts --------------------------------------------------------------
 

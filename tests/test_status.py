@@ -6,7 +6,7 @@ import json
 import os
 import time
 
-from kenpo_report.cli import main
+from conftest import run_main as run
 from kenpo_report.status import (
     BUILT,
     ERROR,
@@ -18,10 +18,6 @@ from kenpo_report.status import (
     table,
     width,
 )
-
-
-def run(project, *args):
-    return main(["--project", str(project.root), *args])
 
 
 def _fake_outputs(project, branch, year, document, when):
