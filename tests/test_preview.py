@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TARGETS
+from conftest import ROOT, TARGETS, copy_project
 from kenpo_report.errors import Position, Problem, Severity
 from kenpo_report.preview import PreviewServer, Snapshot, build_snapshot, render_page
 from kenpo_report.project import Project
@@ -137,12 +137,19 @@ def test_browser_follows_edits_errors_and_fixes(preview: PreviewServer, project:
     assert time.monotonic() - started < 60
 
 
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return copy_project(tmp_path_factory.mktemp("preview") / "project")
+
+
 @pytest.mark.parametrize(("branch", "year"), TARGETS)
-def test_every_style_previews_with_the_assets_of_its_build(branch: str, year: int) -> None:
+def test_every_style_previews_with_the_assets_of_its_build(
+    copied: Project, branch: str, year: int
+) -> None:
     """三重's ○/× marks, its charts and every image resolve in the preview as in the build."""
     import re
 
-    project = Project.at(ROOT)
+    project = copied
     snapshot = build_snapshot(project, branch, year, "v1")
     assert snapshot.ok, snapshot.errors or snapshot.failure
     for document in snapshot.documents:
