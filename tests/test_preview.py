@@ -2,8 +2,8 @@
 
 The browser test needs Debian's ``chromium`` and the ``playwright`` package (test extra;
 ``scripts/setup --test`` installs both) and is skipped, with the reason, without them.
-It saves output/preview-screenshot.png (the report after the round trip) and
-output/preview-error-screenshot.png (the error page) to be looked at.
+It saves preview-screenshot.png (the report after the round trip) and
+preview-error-screenshot.png (the error page) in the copy's output/, under pytest's temporary folder.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TARGETS, copy_project
+from conftest import TARGETS, copy_project
 from kenpo_report.errors import Position, Problem, Severity
 from kenpo_report.preview import PreviewServer, Snapshot, build_snapshot, render_page
 from kenpo_report.project import Project
@@ -96,7 +96,7 @@ def test_browser_follows_edits_errors_and_fixes(preview: PreviewServer, project:
     kpis = project.root / KPIS
     original = kpis.read_text(encoding="utf-8")
     assert FIGURE in original
-    shots = ROOT / "output"
+    shots = project.root / "output"  # the copy's: tests never write into the checkout
     shots.mkdir(exist_ok=True)
 
     started = time.monotonic()

@@ -2,7 +2,7 @@
 
 The browser test needs Debian's ``chromium`` and the ``playwright`` package (test extra;
 ``scripts/setup --test`` installs both) and is skipped, with the reason, without them.
-It saves output/site-screenshot.png (the index of a copy with one built branch-year).
+It saves site-screenshot.png (the index of a copy with one built branch-year) in the copy's output/.
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ def test_index_in_headless_chromium(project: Project) -> None:
     pipeline.build(project, "fukushima", 2025)  # the smallest document: about 3 s
     assert cli.main(["--project", str(project.root), "site"]) == 0
     index = project.output / INDEX
-    shots = ROOT / "output"
+    shots = project.root / "output"  # the copy's: tests never write into the checkout
     shots.mkdir(exist_ok=True)
 
     with playwright.sync_playwright() as p:
