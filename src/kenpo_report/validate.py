@@ -476,6 +476,12 @@ def choices_of(expected: str) -> list[str]:
     return found
 
 
+def _known_kpis(parts: Parts, catalog: Catalog | None) -> set[str]:
+    """The year's KPI ids a reference may be a misspelling of (not ones misspelt themselves)."""
+    ids = parts.kpi_ids or set()
+    return {k for k in ids if catalog is None or k in catalog.kpis}
+
+
 def _did_you_mean(given: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.75)
     return f"（「{close[0]}」の誤りではありませんか）" if close else ""
@@ -624,7 +630,11 @@ def _references(
     first_kpi: dict[str, int] = {}
     for i, entry in parts.kpis:
         if catalog is not None and entry.kpi not in catalog.kpis:
-            problem(f"KPI「{entry.kpi}」がKPIカタログにありません", ("kpis", i, "kpi"))
+            problem(
+                f"KPI「{entry.kpi}」がKPIカタログにありません"
+                + _did_you_mean(entry.kpi, catalog.kpis),
+                ("kpis", i, "kpi"),
+            )
         if entry.kpi in first_kpi:
             where = source.get(("kpis", first_kpi[entry.kpi], "kpi"))
             problem(f"KPI「{entry.kpi}」が2回書かれています（{where} と同じ）", ("kpis", i, "kpi"))
@@ -662,7 +672,11 @@ def _references(
     for block_path, block in _blocks(parts.block_lists()):
         for path, kpi_id in _kpi_refs(block, block_path):
             if parts.kpi_ids is not None and kpi_id not in parts.kpi_ids:
-                problem(f"KPI「{kpi_id}」がこの年度の kpis にありません", path)
+                problem(
+                    f"KPI「{kpi_id}」がこの年度の kpis にありません"
+                    + _did_you_mean(kpi_id, _known_kpis(parts, catalog)),
+                    path,
+                )
     return problems
 
 
@@ -693,7 +707,9 @@ def _measure_references(parts: Parts, catalog: Catalog | None, source: SourceMap
                 continue
             if parts.kpi_ids is not None and kpi_id not in parts.kpi_ids:
                 problem(
-                    f"KPI「{kpi_id}」がこの年度の kpis にありません", ("measures", m, "kpis", k)
+                    f"KPI「{kpi_id}」がこの年度の kpis にありません"
+                    + _did_you_mean(kpi_id, _known_kpis(parts, catalog)),
+                    ("measures", m, "kpis", k),
                 )
     # Pages come after the measures in the documents: the page is the later one.
     for p, page in parts.pages:
