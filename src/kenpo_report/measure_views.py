@@ -15,12 +15,10 @@ from .compute import Finding, Quantity
 from .kpi_results import KPI_FIELDS, Content, KpiResult, kpi_field
 from .prose import (
     TextFindings,
+    cited,
     evaluate_figures,
     figure_index,
     figure_specs,
-    resolve_model,
-    typed_warnings,
-    walk_texts,
 )
 from .schema import (
     PRIOR_YEAR,
@@ -28,7 +26,7 @@ from .schema import (
     Measure,
     MeasureEvaluation,
 )
-from .validate import Plan
+from .validate import MEASURE_BLOCKS, Plan
 
 
 @dataclass(frozen=True)
@@ -88,9 +86,8 @@ def cover_view(
         return None
     d = next((i for i, doc in enumerate(plan.data.documents) if doc is document), 0)
     base: C.Path_ = ("documents", d, "cover")
-    for path, value in walk_texts(document.cover, base):
-        findings += typed_warnings(value, path, index)
-    cover = resolve_model(document.cover, base, lookup, text)
+    cover, retyped = cited(document.cover, base, lookup, index, text)
+    findings += retyped
     blocks = [
         block_view(b, (*base, "blocks", i), kpis, plan, findings)
         for i, b in enumerate(cover.blocks)
@@ -109,9 +106,8 @@ def measure_view(
     findings: list[Finding],
 ) -> MeasureView:
     base: C.Path_ = ("measures", m)
-    for path, value in walk_texts(measure, base):
-        findings += typed_warnings(value, path, index)
-    measure = resolve_model(measure, base, lookup, text)
+    measure, retyped = cited(measure, base, lookup, index, text)
+    findings += retyped
 
     def blocks(name: str) -> list[Any]:
         return [
@@ -119,6 +115,7 @@ def measure_view(
             for b, block in enumerate(getattr(measure, name))
         ]
 
+    reported = kpis_of(measure, kpis)
     if measure.evaluation is not None:
         findings += grade_findings(
             measure.evaluation.grade, measure.kpi_ids, (*base, "evaluation"), kpis
@@ -131,17 +128,14 @@ def measure_view(
         heading=measure.heading,
         title=measure.title,
         group=measure.group,
-        kpis=kpis_of(measure, kpis),
+        kpis=reported,
         kpi_lines=[kpis[k] if isinstance(k, str) else k.text for k in measure.kpis],
         plan=list(measure.plan),
-        statements=list(measure.statements) or [k.statement for k in kpis_of(measure, kpis)],
+        statements=list(measure.statements) or [k.statement for k in reported],
         importance=measure.importance,
         difficulty=measure.difficulty,
         activities=list(measure.activities),
-        prior_results=blocks("prior_results"),
-        results=blocks("results"),
-        issues=blocks("issues"),
-        next_plan=blocks("next_plan"),
+        **{name: blocks(name) for name in MEASURE_BLOCKS},
         evaluation=measure.evaluation,
     )
 
@@ -170,9 +164,8 @@ def section_views(
         title = plan.catalog.categories[key].name
         if section is not None:
             base: C.Path_ = ("sections", key)
-            for path, value in walk_texts(section, base):
-                findings += typed_warnings(value, path, index)
-            section = resolve_model(section, base, lookup, text)
+            section, retyped = cited(section, base, lookup, index, text)
+            findings += retyped
             title = section.title or title
             intro = [
                 block_view(b, (*base, "intro", i), kpis, plan, findings)

@@ -207,3 +207,16 @@ def walk_texts(obj: Any, path: Path_) -> Iterable[tuple[Path_, str]]:
     elif isinstance(obj, dict):
         for k, v in obj.items():
             yield from walk_texts(v, (*path, k))
+
+
+def cited(
+    obj: Any, base: Path_, lookup: Lookup, index: dict[str, str], found: TextFindings
+) -> tuple[Any, list[Finding]]:
+    """*obj* with its references resolved, and the figures its texts retype from the data.
+
+    The one pass every part of a report (page, measure, section, cover) goes through.
+    """
+    retyped = [
+        w for path, value in walk_texts(obj, base) for w in typed_warnings(value, path, index)
+    ]
+    return resolve_model(obj, base, lookup, found), retyped

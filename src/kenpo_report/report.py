@@ -31,14 +31,14 @@ from .measure_views import (
 )
 from .prose import (
     TextFindings,
-    resolve_model,
+    cited,
     typed_warnings,
     walk_texts,
 )
 from .schema import (
     DocumentSettings,
 )
-from .validate import Plan
+from .validate import MEASURE_BLOCKS, Plan
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,8 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
     pages = []
     for p, page in enumerate(plan.data.pages):
         base: C.Path_ = ("pages", p)
-        for path, value in walk_texts(page, base):
-            findings += typed_warnings(value, path, index)
-        page = resolve_model(page, base, lookup, text)
+        page, retyped = cited(page, base, lookup, index, text)
+        findings += retyped
         pages.append(
             PageView(
                 anchor=_anchor(page.id, p),
@@ -169,8 +168,8 @@ def charts(report: Report) -> list[dict[str, Any]]:
     for page in report.pages:
         walk(page.blocks)
     for measure in report.measures:
-        for blocks in (measure.prior_results, measure.results, measure.issues, measure.next_plan):
-            walk(blocks)
+        for name in MEASURE_BLOCKS:
+            walk(getattr(measure, name))
     for section in report.sections:
         walk(section.intro)
     if report.cover is not None:
