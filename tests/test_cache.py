@@ -19,7 +19,7 @@ from kenpo_report import cache, pipeline
 from kenpo_report.cli import main
 from kenpo_report.project import Project
 from kenpo_report.render import parts as parts_module
-from kenpo_report.render.split import split
+from kenpo_report.render.split import split, unnumbered_ids
 
 BRANCH, YEAR = "oita", 2024
 MEASURE = ("20-receipt.yaml", "■年間催告件数：12,791件", "■年間催告件数：12,792件")
@@ -276,6 +276,35 @@ def test_split_cuts_before_page_sections_only():
     assert split("<html><body><p>one part</p></body></html>")[0].html == (
         "<html><body><p>one part</p></body></html>"
     )
+
+
+def test_split_keeps_an_uncounted_cover_alone_and_leading_only():
+    cover = '<section class="page" id="cover" data-numbered="false"><p>表紙</p></section>'
+    rest = '<section class="page" id="a"><p>a</p></section><section class="page" id="b"></section>'
+    parts = split(f"<html><body>{cover}{rest}</body></html>", 4)
+    assert [(p.ids[0], p.numbered) for p in parts][:2] == [("cover", False), ("a", True)]
+    assert all(p.numbered for p in parts[1:])
+    assert unnumbered_ids(f"<html><body>{cover}{rest}</body></html>") == {"cover"}
+    with pytest.raises(ValueError, match="leading"):
+        split(f"<html><body>{rest}{cover}</body></html>")
+
+
+def test_an_uncounted_cover_numbers_the_same_in_parts_and_whole(tmp_path):
+    """福島's cover is not counted: the merged parts and a whole lay-out agree on every
+    page's text (footers and the contents' ＰＮ), and the anchors give printed numbers."""
+    from kenpo_report.render import pdf as pdf_render
+    from kenpo_report.validate import load_plan
+
+    project = copy_project(tmp_path / "project")
+    pipeline.build(project, "fukushima", 2025, ("pdf",))
+    plan = load_plan(project, "fukushima", 2025)
+    [item], _ = pipeline.lay_out_plan(project, plan)
+    whole = pdf_render.render(item.html, pdf_render.Assets(project.templates, project.fonts))
+    reference = tmp_path / "whole.pdf"
+    reference.write_bytes(whole.data)
+    merged = project.output_dir("fukushima", 2025) / "plan.pdf"
+    assert pdf_text(merged).split("\f") == pdf_text(reference).split("\f")
+    assert (whole.anchors["cover"], whole.anchors["kpi-list"]) == (0, 1)
 
 
 def test_split_an_edit_changes_one_part_and_an_insertion_at_most_two():

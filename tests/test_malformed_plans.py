@@ -185,7 +185,7 @@ def test_json_output_of_a_warning(project: Project, capsys: pytest.CaptureFixtur
         {
             "severity": "warning",
             "file": "plans/ibaraki/2024/10-kpis.yaml",
-            "line": 230,
+            "line": 233,
             "column": 56,
             "field": "kpis[16].actual.typed",
             "message": "記載の率 21.5 は計算結果 12.5（2÷16）と一致しません。計算結果を出力します",

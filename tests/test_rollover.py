@@ -481,7 +481,7 @@ def test_self_evaluation_year_waits_for_grades(project):
         assert line == "    evaluation:  # 記入待ち: 自己評価（{grade: B} のように S〜D で）"
     assert waiting_warnings(result, "令和7年度") == {"actual": 15, "grade": 20}
     # 《目標》 of the データヘルス計画 cited the 保健 measures' figures of FY2024.
-    box = plan.data.sections["strategic"].intro[2]
+    box = plan.data.sections["strategic"].intro[1]  # the （Ⅱ）健康づくり box, after the heading
     assert (
         "特定保健指導該当率を６年後（令和11年度）に1.5％減少させる。（令和４年度21.6％ → 令和11年度20.1％）"
         in box.items

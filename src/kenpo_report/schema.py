@@ -302,6 +302,10 @@ class KpiEntry(Model):
 
     kpi: Slug = Field(description="KPIカタログのID")
     number: Text = Field(description="項番（例: ⑤）")
+    result_number: Text | None = Field(
+        None,
+        description="実績の行（自己評価の【KPI達成状況】）の項番が number と違うとき（例: （１））",
+    )
     group: Text | None = Field(None, description="担当グループ（例: 業務、企画\n総務）")
     successor: Slug | None = Field(
         None, description="次年度のKPIカタログでのID（名称や向きが変わったKPI。省略すると同じID）"

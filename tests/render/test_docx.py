@@ -150,3 +150,23 @@ def test_no_running_head_keeps_one_section(built_everything):
     # 三重's pages have no running head (岩手's long measures and 大分's have one).
     path = built_everything.output_dir("mie", 2024) / "results.docx"
     assert len(docx.Document(str(path)).sections) == 1
+
+
+@pytest.mark.parametrize("running_heads", [False, True])
+def test_an_uncounted_cover_restarts_the_numbers_and_shows_none(tmp_path, running_heads):
+    head = ' data-running-head="一覧（続き）"' if running_heads else ""
+    html = (
+        '<html><body><section class="page" id="cover" data-numbered="false"><p>表紙</p></section>'
+        f'<section class="page" id="a"{head}><p>一覧</p></section>'
+        f'<section class="page" id="b"{head}><p>計画</p></section></body></html>'
+    )
+    doc = _render_html(html, tmp_path)
+    cover = doc.sections[0]
+    assert len(doc.sections) == (3 if running_heads else 1)
+    starts = [s._sectPr.find(qn("w:pgNumType")) for s in doc.sections]
+    assert starts[0] is not None and starts[0].get(qn("w:start")) == "0", "the next page is 1"
+    assert all(s is None for s in starts[1:]), "later sections continue the numbering"
+    assert cover.different_first_page_header_footer
+    assert not cover.first_page_footer._element.xpath(".//w:fldSimple"), "no number on it"
+    order = [c.tag for c in cover._sectPr]
+    assert order.index(qn("w:pgNumType")) < order.index(qn("w:titlePg")), "schema order"

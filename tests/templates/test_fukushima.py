@@ -56,16 +56,21 @@ def test_plan_builds_portrait_with_cover_and_computed_contents(project):
     cover = _norm(pdf_text(pdf, 1, layout=False))
     for phrase in ("資料2-1", "【議題2】報告事項", "令和7年度福島支部事業計画の最終報告について"):
         assert phrase in cover
-    # The contents' page numbers are where the KPI一覧 and the 事業計画 are.
+    # The contents' page numbers are where the KPI一覧 and the 事業計画 are. The cover is not
+    # counted, as in the source (Ｐ１ is the KPI一覧, the page after the cover): it shows no
+    # number, and every other page shows its number less one.
     kpi_page = next(
         p for p in range(1, 5) if "KPI(重要業績指標)一覧" in _norm(pdf_text(pdf, p, False))
     )
     plan_page = next(
         p for p in range(1, 6) if "福島支部事業計画分野" in _norm(pdf_text(pdf, p, False))
     )
-    assert f"KPI(重要業績評価指標)一覧・・・P{kpi_page}" in cover
-    assert f"福島支部の事業計画・・・P{plan_page}" in cover
-    assert kpi_page < plan_page
+    assert f"KPI(重要業績評価指標)一覧・・・P{kpi_page - 1}" in cover
+    assert f"福島支部の事業計画・・・P{plan_page - 1}" in cover
+    assert kpi_page == 2 and kpi_page < plan_page
+    footers = [pdf_text(pdf, p, False).split() for p in range(1, 4)]
+    assert [f[-1] for f in footers[1:]] == ["1", "2"]
+    assert not footers[0][-1].isdigit()
 
 
 def test_kpi_list_is_drawn_from_the_kpis(fukushima):
@@ -241,7 +246,7 @@ def test_a_cover_with_its_own_blocks(tmp_path):
     pdf = result.written[0]
     first = _norm(pdf_text(pdf, 1, layout=False))
     assert "資料1" in first and "試験の計画" in first and "ご報告します。" in first
-    assert "試験支部の事業計画・・・P3" in first
+    assert "試験支部の事業計画・・・P2" in first  # the cover is not counted: KPI一覧 P1, plan P2
 
 
 # --- every branch-year of plans/ as a plan ---------------------------------------------

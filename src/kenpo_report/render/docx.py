@@ -219,6 +219,8 @@ class _Writer:
             if len(body) > 1:
                 self._end_word_section(body)
             self._running_head(el.get("data-running-head"))
+        if el.get("data-numbered") == "false":  # a cover: leading only (render.split)
+            self._uncounted_first_page()
         before = len(body) - 1  # python-docx keeps the final sectPr last
         for child in el:
             self.element(child)
@@ -261,8 +263,24 @@ class _Writer:
         last.get_or_add_pPr().append(copy.deepcopy(final))
         # The new section starts from the same page setup with its own header and footer.
         for child in list(final):
-            if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")):
+            if child.tag in _OWN_TO_SECTION:
                 final.remove(child)
+
+    def _uncounted_first_page(self) -> None:
+        """The cover: no number in its footer, and the page after it is page 1."""
+        section = self.doc.sections[-1]
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False  # an empty footer
+        sect_pr = section._sectPr
+        numbering = sect_pr.find(qn("w:pgNumType"))
+        if numbering is None:
+            numbering = OxmlElement("w:pgNumType")
+            later = [c for c in sect_pr if c.tag in _AFTER_PG_NUM_TYPE]
+            if later:
+                later[0].addprevious(numbering)
+            else:
+                sect_pr.append(numbering)
+        numbering.set(qn("w:start"), "0")
 
     def _running_head(self, text: str | None) -> None:
         """The section's header: nothing on its first page, *text* on the pages after."""
@@ -505,6 +523,30 @@ class _Writer:
         for tr in table._tbl.tr_lst:
             for tc, width in zip(tr.tc_lst, widths, strict=False):
                 tc.width = int(width)
+
+
+# What a Word section does not pass on to the next: its header, footer, first-page
+# switch and a restart of its page numbers.
+_OWN_TO_SECTION = {
+    qn(f"w:{t}") for t in ("headerReference", "footerReference", "titlePg", "pgNumType")
+}
+# CT_SectPr's children after pgNumType (ECMA-376 Part 1, 17.6.17), where it must precede them.
+_AFTER_PG_NUM_TYPE = {
+    qn(f"w:{t}")
+    for t in (
+        "cols",
+        "formProt",
+        "vAlign",
+        "noEndnote",
+        "titlePg",
+        "textDirection",
+        "bidi",
+        "rtlGutter",
+        "docGrid",
+        "printerSettings",
+        "sectPrChange",
+    )
+}
 
 
 def _east_asian(rpr: OxmlElement) -> None:

@@ -171,8 +171,8 @@ class _Run:
             return None, None
 
         def first_page(j: int) -> int | None:
-            if j == len(self.parts):
-                return self.hint.pages + 1
+            if j == len(self.parts):  # past the last page: the hint counts covers too
+                return self.hint.pages + 1 - sum(1 for p in self.parts if not p.numbered)
             ids = self.parts[j].ids
             return self.hint.anchors.get(ids[0]) if ids else None
 
@@ -194,10 +194,15 @@ class _Run:
         return dict(zip(part.ids, part.id_sections, strict=True))  # a page per section
 
     def _starts(self) -> list[int]:
+        """The page number each part starts with: an uncounted cover shows the number
+        of the page before it (0), as its counter does not go up (templates/shared/base.css)."""
         starts, page = [], 1
-        for i in range(len(self.parts)):
-            starts.append(page)
-            page += self._pages(i)
+        for i, part in enumerate(self.parts):
+            if part.numbered:
+                starts.append(page)
+                page += self._pages(i)
+            else:
+                starts.append(page - 1)
         return starts
 
     def _anchors(self) -> dict[str, int]:

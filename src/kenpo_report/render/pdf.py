@@ -28,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..errors import UserError
 from .results import Assets, PartResult, PdfResult
+from .split import unnumbered_ids
 
 __all__ = ["AssetFetcher", "Assets", "PartResult", "PdfResult", "render", "render_part"]
 
@@ -133,7 +134,9 @@ def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfR
             pdf_tags=pdf_variant is not None and "ua" in pdf_variant,
         )
         anchors: dict[str, int] = {}
-        for number, page in enumerate(document.pages, 1):
+        uncounted, number = unnumbered_ids(html), 0
+        for page in document.pages:
+            number += not uncounted.intersection(page.anchors)  # a cover is not counted
             for name in page.anchors:
                 anchors.setdefault(name, number)  # a section spanning pages starts on its first
         # No clock in the pipeline: the modification date is the document's own date.

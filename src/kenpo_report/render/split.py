@@ -12,6 +12,9 @@ What a part cannot see on its own are the other parts: the page numbers a
 ``target-counter()`` reads from an anchor elsewhere (the KPI一覧's ページ
 column). Each part lists those links (``foreign``) so that the renderer can
 supply their page numbers.
+
+A leading page section marked ``data-numbered="false"`` (a cover) is not
+counted: the page after it is page 1. It is a part of its own, one page long.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Part:
     sections: int = 1  # page sections in it: at least that many pages
     # For each of ids, the page section it is in (0-based): a first guess of its page.
     id_sections: tuple[int, ...] = ()
+    numbered: bool = True  # False for an uncounted cover (see the module's docstring)
 
 
 def split(html: str, size: int = 1) -> list[Part]:
@@ -59,7 +63,7 @@ def split(html: str, size: int = 1) -> list[Part]:
     counts: list[int] = []  # sections per group
     after_alone = False
     for section in sections:
-        alone = bool(_part("", section).foreign)
+        alone = bool(_part("", section).foreign) or not _numbered(section[0])
         full = bool(counts) and counts[-1] >= 2 * size  # a part ends after 2 × size sections
         if not groups or alone or after_alone or full or _boundary(section, size):
             groups.append([])
@@ -76,8 +80,31 @@ def split(html: str, size: int = 1) -> list[Part]:
         lead = (body.text or "") if number == 0 else ""
         inner = "".join(lxml_html.tostring(el, encoding="unicode") for el in group)
         text = f"{opening}{escape(lead, quote=False)}{inner}</body>\n</html>\n"
-        parts.append(replace(_part(text, group), sections=counts[number]))
+        numbered = _numbered(group[0]) or not _starts_page(group[0])
+        parts.append(replace(_part(text, group), sections=counts[number], numbered=numbered))
+    _only_leading(parts)
     return parts
+
+
+def _only_leading(parts: list[Part]) -> None:
+    leading = 0
+    while leading < len(parts) and not parts[leading].numbered:
+        leading += 1
+    if any(not p.numbered for p in parts[leading:]):
+        raise ValueError('data-numbered="false" is for leading sections (a cover) only')
+
+
+def unnumbered_ids(html: str) -> set[str]:
+    """The ids of the leading uncounted page sections (a cover) of *html*."""
+    body = lxml_html.document_fromstring(html).find("body")
+    out: set[str] = set()
+    for child in body if body is not None else []:
+        if not _starts_page(child) or _numbered(child):
+            break
+        if not child.get("id"):
+            raise ValueError('a section with data-numbered="false" needs an id')
+        out.add(child.get("id"))
+    return out
 
 
 def _boundary(section: list[lxml_html.HtmlElement], size: int) -> bool:
@@ -95,6 +122,10 @@ def _starts_page(element: lxml_html.HtmlElement) -> bool:
     if not isinstance(element.tag, str) or element.tag != "section":
         return False
     return "page" in (element.get("class") or "").split()
+
+
+def _numbered(element: lxml_html.HtmlElement) -> bool:
+    return not (_starts_page(element) and element.get("data-numbered") == "false")
 
 
 def _part(html: str, elements: list[lxml_html.HtmlElement]) -> Part:
