@@ -142,11 +142,12 @@ STAGES = r"""
 import json, sys, time, statistics
 from pathlib import Path
 t0 = time.perf_counter()
-from kenpo_report import marks, pipeline
-from kenpo_report.loader import load_file
+from kenpo_report.layout import marks
+from kenpo_report.build import pipeline
+from kenpo_report.load.yaml_source import load_file
 from kenpo_report.project import Project
-from kenpo_report.block_views import image_url
-from kenpo_report.report import build_report, charts
+from kenpo_report.compute.blocks import image_url
+from kenpo_report.compute.report import build_report, charts
 from kenpo_report.validate import load_plan
 import weasyprint
 from weasyprint.pdf import fonts as wp_fonts
@@ -235,7 +236,8 @@ def builds(project: Path, branch: str, year: int, runs: int) -> dict:
 EDIT_LOOP = r"""
 import json, sys, time, statistics
 from pathlib import Path
-from kenpo_report import marks, pipeline
+from kenpo_report.layout import marks
+from kenpo_report.build import pipeline
 from kenpo_report.project import Project
 pipeline.import_renderers()
 project = Project.at(Path(sys.argv[1]))
@@ -346,9 +348,10 @@ def text_check(project: Path, branch: str, year: int) -> dict:
     code = r"""
 import sys
 from pathlib import Path
-from kenpo_report import marks, pipeline
+from kenpo_report.layout import marks
+from kenpo_report.build import pipeline
 from kenpo_report.project import Project
-from kenpo_report.block_views import image_url
+from kenpo_report.compute.blocks import image_url
 from kenpo_report.validate import load_plan
 from kenpo_report.render import pdf as pdf_render
 project = Project.at(Path(sys.argv[1])); branch, year = sys.argv[2], int(sys.argv[3])

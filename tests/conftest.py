@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kenpo_report.pipeline import build, lay_out
+from kenpo_report.build.pipeline import build, lay_out
+from kenpo_report.compute.report import build_report
 from kenpo_report.project import Project
-from kenpo_report.report import build_report
 from kenpo_report.validate import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TARGETS, copy_project
-from kenpo_report.pipeline import build, trial_document
+from kenpo_report.build.pipeline import build, trial_document
+from kenpo_report.compute.report import build_report
 from kenpo_report.project import Project
-from kenpo_report.report import build_report
 from kenpo_report.validate import load_plan
 
 RESULTS_STYLES = ["iwate", "oita", "mie"]

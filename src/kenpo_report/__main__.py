@@ -1,5 +1,5 @@
 """python -m kenpo_report: the same as the kenpo-report command."""
 
-from .cli import main
+from kenpo_report.cli import main
 
 raise SystemExit(main())

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__, pipeline
-from .errors import Problem, Severity, UsageError, UserError
-from .project import Project, check_branch, check_year
+from kenpo_report import __version__
+from kenpo_report.build import pipeline
+from kenpo_report.errors import Problem, Severity, UsageError, UserError
+from kenpo_report.project import Project, check_branch, check_year
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,7 +133,9 @@ def _main(argv: list[str] | None = None) -> int:
     try:
         project = Project.at(args.project)
         if args.command == "preview":
-            from .preview import serve  # only here: other commands need no file watcher
+            from kenpo_report.commands.preview import (
+                serve,  # only here: other commands need no file watcher
+            )
 
             return serve(project, check_branch(args.branch), check_year(args.year), port=args.port)
         if args.command == "build":
@@ -160,7 +163,7 @@ def _jobs(text: str) -> int:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    from .workers import default_jobs
+    from kenpo_report.build.workers import default_jobs
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in pipeline.ALL_FORMATS]
@@ -239,8 +242,8 @@ def _watch(project: Project, build_once: Callable[[bool], None], force: bool) ->
 
     import watchfiles
 
-    from .pipeline import import_renderers
-    from .preview import relevant_change
+    from kenpo_report.build.pipeline import import_renderers
+    from kenpo_report.commands.preview import relevant_change
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own English notices
     import_renderers()  # once, here; each rebuild forks its workers from this process
@@ -284,7 +287,7 @@ def _build_all(
     project: Project, formats: tuple[str, ...], jobs: int, args: argparse.Namespace
 ) -> int:
     """Every branch-year, each all-or-nothing; one failure does not stop the others."""
-    from .batch import build_all
+    from kenpo_report.build.batch import build_all
 
     outcomes = build_all(
         project,
@@ -357,7 +360,7 @@ def _check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:
-    from . import rollover
+    from kenpo_report.commands import rollover
 
     result = rollover.new_year(project, check_branch(args.branch), check_year(args.year))
     for path in result.written:
@@ -382,7 +385,7 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 
 
 def _list(project: Project, args: argparse.Namespace) -> int:
-    from . import status
+    from kenpo_report.commands import status
 
     rows = status.project_status(project)
     if args.format == "json":
@@ -393,7 +396,7 @@ def _list(project: Project, args: argparse.Namespace) -> int:
 
 
 def _site(project: Project, args: argparse.Namespace) -> int:
-    from . import site  # here, like preview: only this command uses it
+    from kenpo_report.commands import site  # here, like preview: only this command uses it
 
     target, rows = site.write_index(project, args.output)
     errors = [f"{r.branch} {r.year}" for r in rows if r.state == site.ERROR]
@@ -411,7 +414,7 @@ def _site(project: Project, args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema_export import json_schema_text
+    from kenpo_report.docs.schema_export import json_schema_text
 
     text = json_schema_text(args.kind)
     if args.output:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from kenpo_report.errors import UsageError
 
 _BRANCH = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _YEAR = re.compile(r"(19|20)[0-9]{2}")

@@ -13,7 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import TARGETS, copy_project
-from kenpo_report.pipeline import lay_out_plan
+from kenpo_report.build.pipeline import lay_out_plan
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
 

@@ -8,7 +8,7 @@ import subprocess
 import docx
 
 from conftest import ROOT
-from kenpo_report.pipeline import build
+from kenpo_report.build.pipeline import build
 from kenpo_report.project import Project
 
 ROWS = 2000

@@ -14,9 +14,9 @@ from lxml import html as lxml_html
 
 from conftest import ROOT, TARGETS, copy_project, pdf_text
 from conftest import norm_text as _norm
-from kenpo_report.pipeline import build, lay_out, trial_document
+from kenpo_report.build.pipeline import build, lay_out, trial_document
+from kenpo_report.compute.report import build_report
 from kenpo_report.project import Project
-from kenpo_report.report import build_report
 from kenpo_report.validate import load_plan
 
 

@@ -13,9 +13,9 @@ from lxml import html as lxml_html
 
 from conftest import ROOT, copy_project, pdf_text
 from conftest import norm_text as _norm
-from kenpo_report.pipeline import build, check, lay_out
+from kenpo_report.build.pipeline import build, check, lay_out
+from kenpo_report.compute.report import build_report
 from kenpo_report.project import Project
-from kenpo_report.report import build_report
 from kenpo_report.validate import load_plan
 
 LEGEND = (

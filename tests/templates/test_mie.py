@@ -14,8 +14,8 @@ from lxml import html as lxml_html
 
 from conftest import laid_out
 from conftest import norm_text as _norm
-from kenpo_report import marks
-from kenpo_report.pipeline import build
+from kenpo_report.build.pipeline import build
+from kenpo_report.layout import marks
 
 # 実績 against the 令和6年度KPI of the source's KPI一覧 (its 達成状況 column is empty).
 EXPECTED = {

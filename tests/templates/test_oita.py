@@ -11,8 +11,8 @@ from lxml import html as lxml_html
 
 from conftest import laid_out, pdf_text
 from conftest import norm_text as _norm
-from kenpo_report.formatting import figure
-from kenpo_report.pipeline import build
+from kenpo_report.build.pipeline import build
+from kenpo_report.layout.formatting import figure
 
 
 def _laid_out(project, branch: str = "oita", year: int = 2024):

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
-from ..schema import Chart
+from kenpo_report.model import Chart
 
 FONT_FILE = "BIZUDPGothic-Regular.ttf"
 COLOURS = ["#1f4e79", "#c55a11", "#7f7f7f", "#548235", "#bf9000", "#2e75b6", "#843c0c", "#3b3838"]

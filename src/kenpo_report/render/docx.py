@@ -36,7 +36,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
-from .results import Assets
+from kenpo_report.render.results import Assets
 
 FONT = "BIZ UDPGothic"
 BASE_SIZE = Pt(9)

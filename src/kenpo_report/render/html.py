@@ -13,7 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .results import Assets
+from kenpo_report.render.results import Assets
 
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 _FONT_URL = re.compile(r'url\("([^"]+\.ttf)"\)')

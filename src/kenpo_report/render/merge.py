@@ -23,7 +23,7 @@ from contextlib import ExitStack
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from .results import PartResult
+from kenpo_report.render.results import PartResult
 
 
 def merge(parts: Sequence[PartResult]) -> bytes:

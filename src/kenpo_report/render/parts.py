@@ -27,10 +27,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import Store, digest, file_digest, renderer_digest
-from ..workers import Runner
-from . import split as splitting
-from .results import Assets, PartResult, PdfResult
+from kenpo_report.build.cache import Store, digest, file_digest, renderer_digest
+from kenpo_report.build.workers import Runner
+from kenpo_report.render import split as splitting
+from kenpo_report.render.results import Assets, PartResult, PdfResult
 
 # Page sections per part, on average (at most twice that). Every part embeds
 # its own font subsets and costs a fixed ~0.05 s, so small parts make a larger
@@ -248,7 +248,9 @@ class _Run:
             for future in self.flying:
                 future.cancel()  # laid out under a guess that no longer holds
         results = [self.done[i][1] for i in range(n)]
-        from .merge import merge  # pikepdf only: a build from the cache never imports WeasyPrint
+        from kenpo_report.render.merge import (
+            merge,  # pikepdf only: a build from the cache never imports WeasyPrint
+        )
 
         return Rendered(
             PdfResult(merge(results), sum(r.pages for r in results), anchors),
@@ -400,7 +402,7 @@ class _Run:
     def _fallback(self) -> Rendered:
         # Page counts that change with the numbers shown (a ページ column wrapping
         # at P100) could keep the loop going: lay the document out whole instead.
-        from . import pdf
+        from kenpo_report.render import pdf
 
         for future in self.flying:
             future.cancel()
@@ -410,8 +412,8 @@ class _Run:
 
 
 def _lay_out(html: str, assets: Assets, first_page: int, foreign: dict[str, int]) -> PartResult:
-    from ..output import check_pdf
-    from .pdf import render_part
+    from kenpo_report.build.output import check_pdf
+    from kenpo_report.render.pdf import render_part
 
     result = render_part(html, assets, first_page=first_page, foreign=foreign)
     check_pdf(result.data)  # here, in the worker: the merged PDF is only opened
@@ -419,7 +421,7 @@ def _lay_out(html: str, assets: Assets, first_page: int, foreign: dict[str, int]
 
 
 def _write_docx(html: str, assets: Assets, page_numbers: dict[str, int]) -> bytes:
-    from . import docx
+    from kenpo_report.render import docx
 
     return docx.render(html, assets, page_numbers=page_numbers)
 

@@ -26,9 +26,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..errors import UserError
-from .results import Assets, PartResult, PdfResult
-from .split import unnumbered_ids
+from kenpo_report.errors import UserError
+from kenpo_report.render.results import Assets, PartResult, PdfResult
+from kenpo_report.render.split import unnumbered_ids
 
 __all__ = ["AssetFetcher", "Assets", "PartResult", "PdfResult", "render", "render_part"]
 
@@ -269,7 +269,7 @@ def _parsed_once(
 def _sheet(
     url: str, assets: Assets, fetcher: AssetFetcher, config: FontConfiguration
 ) -> weasyprint.CSS:
-    from ..cache import file_digest
+    from kenpo_report.build.cache import file_digest
 
     parsed = _SHEETS.setdefault(config, {})
     found = parsed.get(url)

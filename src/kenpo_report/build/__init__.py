@@ -1,0 +1,1 @@
+"""Build: the pipeline over the stages, what a build reads, the cache and the writer."""

@@ -1,0 +1,1 @@
+"""Commands beside build: preview, new (rollover), site, list (status)."""

@@ -1,0 +1,1 @@
+"""Compute stage: figures (Decimal, half-up) and every decision the documents show."""

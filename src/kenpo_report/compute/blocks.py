@@ -1,0 +1,138 @@
+"""Compute stage, free blocks: a plan's block -> the view its template draws.
+
+Tables become grids (:mod:`.grids`); charts and images are named by content
+hashes for the renderers; self-evaluation grades are checked against the KPIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from kenpo_report.compute import figures as C
+from kenpo_report.compute.figures import Finding, Quantity
+from kenpo_report.compute.grids import (
+    calendar_grid,
+    comparison_grid,
+    kpi_box_view,
+    series_grid,
+    table_grid,
+)
+from kenpo_report.compute.kpis import KpiResult
+from kenpo_report.model import (
+    Calendar,
+    Chart,
+    Columns,
+    Comparison,
+    Evaluation,
+    Image,
+    KpiBox,
+    Series,
+    Table,
+)
+from kenpo_report.validate import Plan
+
+IMAGE_SCHEME = "kenpo-image"
+
+
+def image_url(content: bytes) -> str:
+    """The renderers' name for a checked image: a content hash, never a path from YAML."""
+    return f"{IMAGE_SCHEME}:{hashlib.sha256(content).hexdigest()}"
+
+
+def chart_url(chart: Chart) -> str:
+    """A chart is named by a hash of its data; the renderers draw it under that name."""
+    digest = hashlib.sha256(chart.model_dump_json().encode()).hexdigest()
+    return f"{IMAGE_SCHEME}:chart-{digest}"
+
+
+def chart_data(chart: Chart) -> list[list[Any]]:
+    """The chart's figures, one row per category, for readers of an image."""
+    return [
+        [
+            category,
+            *(
+                Quantity(C.round_half_up(v, chart.decimals), chart.decimals, chart.unit)
+                if (v := series.values[i]) != ""
+                else ""
+                for series in chart.series
+            ),
+        ]
+        for i, category in enumerate(chart.categories)
+    ]
+
+
+def grade_findings(
+    grade: str, kpi_ids: list[str], path: C.Path_, kpis: dict[str, KpiResult]
+) -> list[Finding]:
+    """A self-evaluation grade that contradicts the KPI results it rests on."""
+    results = [kpis[k] for k in kpi_ids if kpis[k].achieved is not None]
+    if not results:
+        return []
+    missed = [k.definition.name for k in results if not k.achieved]
+    if grade in ("S", "A") and missed:
+        return [
+            Finding(
+                f"自己評価が {grade} ですが、KPI「{'」「'.join(missed)}」は未達成です",
+                (*path, "grade"),
+            )
+        ]
+    if grade in ("C", "D") and not missed:
+        return [Finding(f"自己評価が {grade} ですが、KPIはすべて達成しています", (*path, "grade"))]
+    return []
+
+
+# --- blocks -----------------------------------------------------------------
+
+
+def block_view(
+    block: Any, path: C.Path_, kpis: dict[str, KpiResult], plan: Plan, findings: list[Finding]
+) -> Any:
+    if isinstance(block, Table):
+        return table_grid(block, path, kpis, findings)
+    if isinstance(block, Series):
+        return series_grid(block, path, findings)
+    if isinstance(block, Calendar):
+        return calendar_grid(block)
+    if isinstance(block, Comparison):
+        return comparison_grid(block, kpis[block.kpi], plan)
+    if isinstance(block, KpiBox):
+        return kpi_box_view(block, kpis, plan)
+    if isinstance(block, Chart):
+        return {
+            "type": "chart",
+            "url": chart_url(block),
+            "chart": block,
+            "width": block.width,
+            "data": chart_data(block),
+        }
+    if isinstance(block, Evaluation):
+        findings += grade_findings(block.grade, block.kpis, path, kpis)
+        return block
+    if isinstance(block, Columns):
+        widths = block.widths or [Decimal(100) / len(block.columns)] * len(block.columns)
+        columns = [
+            {
+                "title": column.title,
+                "blocks": [
+                    block_view(inner, (*path, "columns", c, "blocks", b), kpis, plan, findings)
+                    for b, inner in enumerate(column.blocks)
+                ],
+            }
+            for c, column in enumerate(block.columns)
+        ]
+        return {"type": "columns", "widths": widths, "columns": columns}
+    if isinstance(block, Image):
+        return {
+            "type": "image",
+            "url": image_url(plan.images[block.src]),
+            "caption": block.caption,
+            "width": block.width,
+        }
+    if block.type == "formula" and block.kpi is not None:
+        formula = kpis[block.kpi].definition.formula
+        numerator = block.numerator or (formula.numerator if formula else "")
+        denominator = block.denominator or (formula.denominator if formula else "")
+        return block.model_copy(update={"numerator": numerator, "denominator": denominator})
+    return block

@@ -1,0 +1,1 @@
+"""Generated documentation: the editor's JSON Schemas and the field reference."""

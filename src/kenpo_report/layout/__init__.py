@@ -1,0 +1,1 @@
+"""Lay-out stage: Jinja templating, the presentation filters and the ○/× marks."""

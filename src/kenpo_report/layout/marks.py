@@ -1,0 +1,65 @@
+"""Achievement marks, ○ for 達成 and × for 未達成, drawn as pictures rather than text.
+
+A style may show 達成状況 as a mark (三重's KPI一覧: the source's column holds no
+text), so that the table reads, when searched or copied, as the source does:
+実績 then 前年度実績. The PDF gets SVG (vector), the DOCX a PNG, by one URL.
+"""
+
+from __future__ import annotations
+
+import io
+
+from kenpo_report.compute.blocks import IMAGE_SCHEME
+
+# name -> what it means, for alt text and the legend
+MEANINGS = {"achieved": "達成", "missed": "未達成"}
+
+_SVG = {
+    "achieved": '<circle cx="50" cy="50" r="36" fill="none" stroke="#000" stroke-width="9"/>',
+    "missed": (
+        '<path d="M18 18 L82 82 M82 18 L18 82" fill="none" stroke="#000" stroke-width="9"'
+        ' stroke-linecap="round"/>'
+    ),
+}
+
+
+def url(name: str) -> str:
+    """The renderers' name for a mark (a template's ``mark_url`` filter)."""
+    if name not in MEANINGS:
+        raise ValueError(f"no mark {name!r}: {sorted(MEANINGS)}")
+    return f"{IMAGE_SCHEME}:mark-{name}"
+
+
+def used(html: str) -> list[str]:
+    """The marks *html* shows."""
+    return [name for name in MEANINGS if url(name) in html]
+
+
+def vector(name: str) -> bytes:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" '
+        f'viewBox="0 0 100 100">{_SVG[name]}</svg>'
+    ).encode()
+
+
+def raster(name: str, size: int = 96) -> bytes:
+    """The PNG of a mark for the DOCX: drawn large and scaled down by Word."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("LA", (size, size), (255, 0))  # transparent
+    draw = ImageDraw.Draw(image)
+    unit, line = size / 100, round(9 * size / 100)
+    if name == "achieved":
+        draw.ellipse([14 * unit, 14 * unit, 86 * unit, 86 * unit], outline=(0, 255), width=line)
+    else:
+        for a, b in (((18, 18), (82, 82)), ((82, 18), (18, 82))):
+            draw.line([a[0] * unit, a[1] * unit, b[0] * unit, b[1] * unit], (0, 255), line)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def images(html: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The marks of *html*: SVG for the PDF and PNG for the DOCX, by URL."""
+    names = used(html)
+    return {url(n): vector(n) for n in names}, {url(n): raster(n) for n in names}

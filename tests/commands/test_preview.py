@@ -1,0 +1,162 @@
+"""The live preview (``kenpo-report preview``): a real headless Chromium follows YAML edits.
+
+The browser test needs Debian's ``chromium`` and the ``playwright`` package (test extra;
+``scripts/setup --test`` installs both) and is skipped, with the reason, without them.
+It saves preview-screenshot.png (the report after the round trip) and
+preview-error-screenshot.png (the error page) in the copy's output/, under pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import TARGETS, copy_project
+from kenpo_report.commands.preview import PreviewServer, Snapshot, build_snapshot, render_page
+from kenpo_report.errors import Position, Problem, Severity
+from kenpo_report.project import Project
+
+KPIS = Path("plans/iwate/2024/10-kpis.yaml")
+FIGURE = '    actual: "10026"'  # 1件当たり査定額 (reexamination_amount) -> 10,026円
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def preview(project: Project) -> Iterator[PreviewServer]:
+    messages: list[str] = []
+    with PreviewServer(project, "iwate", 2024, port=0, log=messages.append) as server:
+        yield server
+    assert messages, "the server says what it does on the console"
+
+
+def _get(url: str, host: str | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def test_serves_report_and_assets_only_from_the_allowed_folders(preview: PreviewServer) -> None:
+    status, kind, body = _get(preview.url)
+    page = body.decode()
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert "10,026円" in page and 'id="kenpo-preview"' in page and "EventSource" in page
+    assert _get(preview.url + "shared/fonts.css")[:2] == (200, "text/css; charset=utf-8")
+    assert _get(preview.url + "fonts/BIZUDPGothic-Regular.ttf")[:2] == (200, "font/ttf")
+    for path in (
+        "../plans/iwate/branch.yaml",
+        "%2e%2e/plans/iwate/branch.yaml",
+        "fonts/..%2f..%2fplans/iwate/branch.yaml",
+        "fonts/../../etc/passwd",
+        "iwate/results.html.j2",  # templates' sources are no assets
+        "_preview/image/..%2f..%2fplans",
+    ):
+        assert _get(preview.url + path)[0] == 404, path
+    # Raw request: no client-side normalisation of "..".
+    connection = http.client.HTTPConnection(preview.host, preview.port, timeout=10)
+    try:
+        connection.request("GET", "/../../plans/iwate/branch.yaml")
+        with connection.getresponse() as response:
+            assert response.status == 404
+    finally:
+        connection.close()
+    # A page of another site that resolves its name to 127.0.0.1 (DNS rebinding) is refused.
+    assert _get(preview.url, host=f"evil.example:{preview.port}")[0] == 421
+
+
+def test_error_page_lists_problems_with_positions() -> None:
+    snapshot = Snapshot("v1", built_at=datetime(2025, 1, 1))
+    snapshot.errors = [
+        Problem("「<x>」は数値ではありません", Position("plans/a.yaml", 3, 7), "kpis[0]")
+    ]
+    page = render_page(snapshot, "iwate 2024")
+    assert "plans/a.yaml:3:7" in page and "「&lt;x&gt;」" in page
+    assert Severity.ERROR.value in page and 'data-version="v1"' in page
+
+
+def test_browser_follows_edits_errors_and_fixes(preview: PreviewServer, project: Project) -> None:
+    playwright = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+    )
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (scripts/setup --test installs it)")
+    expect = playwright.expect
+    kpis = project.root / KPIS
+    original = kpis.read_text(encoding="utf-8")
+    assert FIGURE in original
+    shots = project.root / "output"  # the copy's: tests never write into the checkout
+    shots.mkdir(exist_ok=True)
+
+    started = time.monotonic()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(preview.url)
+            kpi_list = page.locator("#kpi-list")
+            expect(kpi_list).to_contain_text("10,026円")
+            reloads: list[str] = []
+            page.on("load", lambda: reloads.append(page.url))
+
+            # An edited figure appears by itself: the test never reloads the page.
+            kpis.write_text(original.replace(FIGURE, '    actual: "12345"'), encoding="utf-8")
+            expect(kpi_list).to_contain_text("12,345円", timeout=WAIT_MS)
+            expect(kpi_list).not_to_contain_text("10,026円")
+
+            # A YAML error replaces the report, with file:line:column and the message.
+            broken = original.replace(FIGURE, '    actual: "1x026"')
+            line = broken.splitlines().index('    actual: "1x026"') + 1
+            kpis.write_text(broken, encoding="utf-8")
+            problem = page.locator("#kenpo-preview .problem.error").first
+            expect(problem).to_contain_text(f"{KPIS.as_posix()}:{line}:13", timeout=WAIT_MS)
+            expect(problem).to_contain_text("「1x026」は数値ではありません")
+            expect(page.locator("#kpi-list")).to_have_count(0)
+            page.screenshot(path=shots / "preview-error-screenshot.png")
+
+            # Fixed: the report is back, warnings (if any) listed above it.
+            kpis.write_text(original.replace(FIGURE, '    actual: "12345"'), encoding="utf-8")
+            expect(page.locator("#kpi-list")).to_contain_text("12,345円", timeout=WAIT_MS)
+            expect(page.locator("#kenpo-preview .problem.error")).to_have_count(0)
+            expect(page.locator("#kenpo-preview")).to_contain_text("プレビュー")
+            page.screenshot(path=shots / "preview-screenshot.png")
+            assert len(reloads) >= 3, reloads  # the page reloaded itself after each change
+        finally:
+            browser.close()
+    assert time.monotonic() - started < 60
+
+
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return copy_project(tmp_path_factory.mktemp("preview") / "project")
+
+
+@pytest.mark.parametrize(("branch", "year"), TARGETS)
+def test_every_style_previews_with_the_assets_of_its_build(
+    copied: Project, branch: str, year: int
+) -> None:
+    """三重's ○/× marks, its charts and every image resolve in the preview as in the build."""
+    import re
+
+    project = copied
+    snapshot = build_snapshot(project, branch, year, "v1")
+    assert snapshot.ok, snapshot.errors or snapshot.failure
+    for document in snapshot.documents:
+        named = set(re.findall(r'src="kenpo-image:([^"]+)"', document.html))
+        assert named <= set(snapshot.images), named - set(snapshot.images)
+    if branch == "mie":
+        assert {"mark-achieved", "mark-missed"} <= set(snapshot.images)
+        server = PreviewServer(project, branch, year)
+        pdf = server.pdf(snapshot, snapshot.documents[0].id)
+        assert pdf.startswith(b"%PDF-")
