@@ -12,13 +12,9 @@ from pydantic import BaseModel
 
 from conftest import ROOT
 from kenpo_report import model as schema
-from kenpo_report.docs.field_reference import (
-    REGENERATE,
-    all_models,
-    field_key,
-    field_reference_markdown,
-    model_anchor,
-)
+from kenpo_report.docs.field_reference import REGENERATE, field_reference_markdown
+from kenpo_report.docs.reference_types import model_anchor
+from kenpo_report.docs.reference_walk import all_models, field_key
 
 REFERENCE = ROOT / "docs" / "reference.md"
 

@@ -6,11 +6,10 @@ and block type: every key with a human Japanese type (数値, 文字列, 日付,
 はい/いいえ …), whether it is required (and what omitting it means), the
 allowed values, and the field's Japanese description.
 
-The walk reads the models' annotations rather than the exported JSON Schema:
-the schema says ``number | string`` for both a figure and a count and drops
-the difference between a date, a flag and free text, which is exactly what a
-planner needs to know. Descriptions, defaults and constraints are the same
-objects the JSON Schema is made from, so the two cannot disagree.
+Which models, in what order: reference_walk. Their fields' types as planners
+read them: reference_types. This module writes the Markdown. Descriptions,
+defaults and constraints are the same objects the JSON Schema is made from, so
+the two cannot disagree.
 
 The output is deterministic (model and field declaration order); a test keeps
 docs/reference.md equal to it. Regenerate with::
@@ -22,27 +21,23 @@ from __future__ import annotations
 
 import inspect
 import sys
-import types
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from kenpo_report.docs.schema_export import MODELS
+from kenpo_report.docs.reference_types import (
+    BLOCK,
+    block_tag,
+    describe,
+    full_annotation,
+    is_block,
+    model_anchor,
+    value_text,
+)
+from kenpo_report.docs.reference_walk import DocSection, field_key, roots
 
 REGENERATE = "python -m kenpo_report.docs.field_reference > docs/reference.md"
-
-# Files first as planners meet them: the branch-year, then the catalogue, then branch.yaml.
-_ROOT_ORDER = ("branch-year", "catalog", "branch")
-
-BLOCK = "ブロック"
-BLOCK_ANCHOR = "block"
 
 _LEGEND = """\
 ## 型の読み方
@@ -72,28 +67,6 @@ _LEGEND = """\
 """
 
 
-@dataclass
-class _Section:
-    """One model (or the block union) to document, with where it is used."""
-
-    anchor: str
-    model: type[BaseModel] | None  # None: the block union
-    used_in: list[str] = field(default_factory=list)
-    members: list[type[BaseModel]] = field(default_factory=list)  # block union only
-
-
-@dataclass
-class _Type:
-    """A field's type as shown to planners."""
-
-    label: str
-    values: list[str] = field(default_factory=list)  # allowed literal values, formatted
-    limits: list[str] = field(default_factory=list)  # ranges and lengths
-
-
-# --- public -----------------------------------------------------------------
-
-
 def field_reference_markdown() -> str:
     """The whole reference as Markdown (Japanese), deterministic."""
     out: list[str] = [
@@ -107,125 +80,21 @@ def field_reference_markdown() -> str:
         "",
         _LEGEND,
     ]
-    roots = _roots()
+    files = roots()
     out += ["## 目次", ""]
-    for kind, root, sections in roots:
+    for kind, root, sections in files:
         out.append(f"- [{_file_title(kind, root)}](#{_file_anchor(kind)})")
         for section in sections:
             out.append(f"  - [{_section_title(section)}](#{section.anchor})")
     out.append("")
-    for kind, root, sections in roots:
+    for kind, root, sections in files:
         out += [f'<a id="{_file_anchor(kind)}"></a>', "", f"## {_file_title(kind, root)}", ""]
         for section in sections:
             out += _render_section(section)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def all_models() -> list[type[BaseModel]]:
-    """Every model the reference documents (for tests)."""
-    seen: list[type[BaseModel]] = []
-    for _, _, sections in _roots():
-        for section in sections:
-            if section.model is not None and section.model not in seen:
-                seen.append(section.model)
-    return seen
-
-
-def field_key(name: str, info: FieldInfo) -> str:
-    """The key as written in YAML (the alias when there is one, e.g. ``$schema``)."""
-    return info.alias or name
-
-
-def model_anchor(model: type[BaseModel]) -> str:
-    return model.__name__.lower()
-
-
-# --- walking the models ------------------------------------------------------
-
-
-def _roots() -> list[tuple[str, type[BaseModel], list[_Section]]]:
-    kinds = [k for k in _ROOT_ORDER if k in MODELS] + sorted(set(MODELS) - set(_ROOT_ORDER))
-    result = []
-    claimed: set[str] = set()  # a model shared by two files is documented once
-    for kind in kinds:
-        sections = _walk(MODELS[kind], claimed)
-        result.append((kind, MODELS[kind], sections))
-    return result
-
-
-def _walk(root: type[BaseModel], claimed: set[str]) -> list[_Section]:
-    """Sections reachable from *root*, depth first in field declaration order."""
-    sections: dict[str, _Section] = {}
-    order: list[str] = []
-
-    def visit(model: type[BaseModel], used_in: str | None) -> None:
-        anchor = model_anchor(model)
-        if anchor in claimed and anchor not in sections:
-            return
-        if anchor in sections:
-            if used_in and used_in not in sections[anchor].used_in:
-                sections[anchor].used_in.append(used_in)
-            return
-        sections[anchor] = _Section(anchor, model, [used_in] if used_in else [])
-        claimed.add(anchor)
-        order.append(anchor)
-        for name, info in model.model_fields.items():
-            where = f"[{model.__name__}](#{anchor}) の `{field_key(name, info)}`"
-            for kind, found in _nested(_full_annotation(info)):
-                if kind == "union":
-                    visit_union(found, where)
-                else:
-                    visit(found[0], where)
-
-    def visit_union(members: list[type[BaseModel]], used_in: str) -> None:
-        if BLOCK_ANCHOR in sections:
-            if used_in not in sections[BLOCK_ANCHOR].used_in:
-                sections[BLOCK_ANCHOR].used_in.append(used_in)
-            return
-        ordered = sorted(members, key=_definition_index)
-        sections[BLOCK_ANCHOR] = _Section(BLOCK_ANCHOR, None, [used_in], ordered)
-        claimed.add(BLOCK_ANCHOR)
-        order.append(BLOCK_ANCHOR)
-        for member in ordered:
-            visit(member, f"[{BLOCK}](#{BLOCK_ANCHOR})")
-
-    visit(root, None)
-    for section in sections.values():  # a model's use inside itself (CellSpec.below) last
-        section.used_in.sort(key=lambda where: where.startswith(f"[{_name(section)}]("))
-    return [sections[a] for a in order]
-
-
-def _name(section: _Section) -> str:
-    return section.model.__name__ if section.model is not None else BLOCK
-
-
-def _nested(tp: Any) -> Iterator[tuple[str, list[type[BaseModel]]]]:
-    """Models inside an annotation: ("model", [M]) or ("union", [block models])."""
-    tp, _ = _unwrap(tp)
-    if _is_model(tp):
-        yield "model", [tp]
-        return
-    args = [a for a in get_args(tp) if a is not type(None)]
-    if _is_union(tp):
-        members = [_unwrap(a)[0] for a in args]
-        if len(members) > 1 and all(_is_block(m) for m in members):
-            yield "union", members
-            return
-    if get_origin(tp) is Literal:
-        return
-    for arg in args:
-        yield from _nested(arg)
-
-
-def _definition_index(model: type[BaseModel]) -> int:
-    names = list(vars(sys.modules[model.__module__]))
-    return names.index(model.__name__) if model.__name__ in names else len(names)
-
-
-# --- rendering ---------------------------------------------------------------
-
-
-def _render_section(section: _Section) -> list[str]:
+def _render_section(section: DocSection) -> list[str]:
     out = [f'<a id="{section.anchor}"></a>', "", f"### {_section_title(section)}", ""]
     if section.model is None:
         return out + _render_blocks(section)
@@ -237,9 +106,9 @@ def _render_section(section: _Section) -> list[str]:
         out += ["書く場所: " + "、".join(section.used_in), ""]
     out += ["| 項目 | 型 | 必須・任意 | 書ける値 | 説明 |", "|---|---|---|---|---|"]
     for name, info in model.model_fields.items():
-        typ = _describe(_full_annotation(info))
+        typ = describe(full_annotation(info))
         description = info.description or ""
-        if not description and name == "type" and _is_block(model):
+        if not description and name == "type" and is_block(model):
             description = "ブロックの種類（書ける値をそのまま書きます）"
         row = [
             f"`{field_key(name, info)}`",
@@ -252,7 +121,7 @@ def _render_section(section: _Section) -> list[str]:
     return [*out, ""]
 
 
-def _render_blocks(section: _Section) -> list[str]:
+def _render_blocks(section: DocSection) -> list[str]:
     out = [
         "ページ（や列）の中身は、ブロックを上から順に並べて書きます。"
         "ブロックの種類は `type:` で選びます。",
@@ -263,18 +132,18 @@ def _render_blocks(section: _Section) -> list[str]:
         "|---|---|---|",
     ]
     for member in section.members:
-        tag = _block_tag(member)
+        tag = block_tag(member)
         out.append(
             f"| `{tag}` | [{member.__name__}](#{model_anchor(member)}) | {_cell(_doc(member) or '')} |"
         )
     return [*out, ""]
 
 
-def _section_title(section: _Section) -> str:
+def _section_title(section: DocSection) -> str:
     if section.model is None:
         return f"{BLOCK}（`type:` で種類を選ぶもの）"
-    if _is_block(section.model):
-        return f"`type: {_block_tag(section.model)}`（{section.model.__name__}）"
+    if is_block(section.model):
+        return f"`type: {block_tag(section.model)}`（{section.model.__name__}）"
     summary = _summary(section.model) if section.used_in else ""  # roots: see the file title
     return f"{section.model.__name__}（{summary}）" if summary else section.model.__name__
 
@@ -305,18 +174,10 @@ def _requirement(info: FieldInfo) -> str:
         return "必須"
     if info.default_factory is not None:
         made = info.default_factory()  # type: ignore[call-arg]
-        return "任意（省略すると空）" if not made else f"任意（省略すると {_value(made)}）"
+        return "任意（省略すると空）" if not made else f"任意（省略すると {value_text(made)}）"
     if info.default is None or info.default is PydanticUndefined:
         return "任意"
-    return f"任意（省略すると {_value(info.default)}）"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "`true`" if value else "`false`"
-    if value == "":
-        return '`""`（空）'
-    return f"`{value}`"
+    return f"任意（省略すると {value_text(info.default)}）"
 
 
 def _text(text: str) -> str:
@@ -326,153 +187,6 @@ def _text(text: str) -> str:
 
 def _cell(text: str) -> str:
     return _text(text).replace("|", "\\|").replace("\n", "\\n")
-
-
-# --- types -------------------------------------------------------------------
-
-
-def _full_annotation(info: FieldInfo) -> Any:
-    """The field's annotation with the constraints pydantic moved into ``metadata``."""
-    if info.metadata:
-        return Annotated[(info.annotation, *info.metadata)]  # type: ignore[valid-type]
-    return info.annotation
-
-
-def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
-    """Strip ``Annotated`` layers, returning the bare type and all their metadata."""
-    meta: list[Any] = []
-    while get_origin(tp) is Annotated:
-        for item in tp.__metadata__:
-            meta.append(item)
-            if isinstance(item, FieldInfo):
-                meta.extend(item.metadata)
-        tp = tp.__origin__
-    return tp, meta
-
-
-def _is_union(tp: Any) -> bool:
-    return get_origin(tp) in (Union, types.UnionType)
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _is_block(model: Any) -> bool:
-    if not _is_model(model) or "type" not in model.model_fields:
-        return False
-    tp, _ = _unwrap(model.model_fields["type"].annotation)
-    return get_origin(tp) is Literal and len(get_args(tp)) == 1
-
-
-def _block_tag(model: type[BaseModel]) -> str:
-    tp, _ = _unwrap(model.model_fields["type"].annotation)
-    return str(get_args(tp)[0])
-
-
-def _describe(tp: Any, nested: bool = False) -> _Type:
-    """Japanese type label, allowed values and limits of one annotation."""
-    tp, meta = _unwrap(tp)
-    limits = [] if nested else _limits(tp, meta)
-    if _is_union(tp):
-        members = [a for a in get_args(tp) if a is not type(None)]
-        if len(members) == 1:
-            inner = _describe(members[0], nested)
-            return _Type(inner.label, inner.values, limits + inner.limits)
-        bare = [_unwrap(m)[0] for m in members]
-        if all(_is_block(m) for m in bare):
-            return _Type(f"[{BLOCK}](#{BLOCK_ANCHOR})", [], limits)
-        parts = [_describe(m, nested=True) for m in members]
-        labels = [p.label for p in parts]
-        return _Type(" または ".join(dict.fromkeys(labels)), _merge_values(parts), limits)
-    if get_origin(tp) is Literal:
-        values = [_value(v) for v in get_args(tp)]
-        if nested:
-            return _Type(" ・ ".join(values))
-        return _Type("選択肢", values, limits)
-    if get_origin(tp) is list:
-        (item,) = get_args(tp)
-        inner = _describe(item, nested=True)
-        return _Type(f"{_group(inner.label)}の一覧", inner.values, limits)
-    if get_origin(tp) is tuple:
-        parts = [_describe(a, nested=True) for a in get_args(tp)]
-        label = "[" + ", ".join(p.label for p in parts) + "]"
-        return _Type(f"{label}（{len(parts)}つの一覧）", _merge_values(parts), limits)
-    if get_origin(tp) is dict:
-        key, value = (_describe(a, nested=True) for a in get_args(tp))
-        return _Type(f"対応表（キー: {key.label} → 値: {value.label}）", value.values, limits)
-    if _is_model(tp):
-        return _Type(f"[{tp.__name__}](#{model_anchor(tp)})", [], limits)
-    return _Type(_scalar(tp, meta), [], limits)
-
-
-def _scalar(tp: Any, meta: list[Any]) -> str:
-    if tp is bool:
-        return "はい/いいえ"
-    if tp is int:
-        return "整数"
-    if tp is Decimal:
-        return "数値"
-    if tp is date:
-        return "日付"
-    if tp is str:
-        if any(getattr(m, "pattern", None) or _validator_name(m) == "_to_slug" for m in meta):
-            return "ID"
-        if any(_validator_name(m) == "_to_image_path" for m in meta):
-            return "ファイルのパス"
-        if not any(isinstance(m, MinLen) and m.min_length >= 1 for m in meta):
-            return "文字列（空も可）"
-        return "文字列"
-    return getattr(tp, "__name__", str(tp))  # pragma: no cover - a new scalar type
-
-
-def _validator_name(meta: Any) -> str:
-    func = getattr(meta, "func", None)
-    return getattr(func, "__name__", "")
-
-
-def _limits(tp: Any, meta: list[Any]) -> list[str]:
-    """Ranges (数値) and lengths (一覧・文字列) written on the field itself."""
-    base, _ = _unwrap(tp)
-    if _is_union(base):
-        members = [a for a in get_args(base) if a is not type(None)]
-        base = _unwrap(members[0])[0] if len(members) == 1 else base
-    lo = next((m.ge for m in meta if isinstance(m, Ge)), None)
-    hi = next((m.le for m in meta if isinstance(m, Le)), None)
-    gt = next((m.gt for m in meta if isinstance(m, Gt)), None)
-    lt = next((m.lt for m in meta if isinstance(m, Lt)), None)
-    out: list[str] = []
-    if lo is not None and hi is not None:
-        out.append(f"{lo}〜{hi}")
-    elif lo is not None:
-        out.append(f"{lo}以上")
-    elif hi is not None:
-        out.append(f"{hi}以下")
-    if gt is not None:
-        out.append(f"{gt}より大きい")
-    if lt is not None:
-        out.append(f"{lt}未満")
-    min_len = next((m.min_length for m in meta if isinstance(m, MinLen)), None)
-    max_len = next((m.max_length for m in meta if isinstance(m, MaxLen)), None)
-    if base is str:
-        if max_len is not None:
-            out.append(f"{max_len}文字まで")
-    elif min_len is not None and max_len is not None:
-        out.append(f"{min_len}〜{max_len}個")
-    elif min_len is not None:
-        out.append(f"{min_len}個以上")
-    elif max_len is not None:
-        out.append(f"{max_len}個まで")
-    return out
-
-
-def _merge_values(parts: list[_Type]) -> list[str]:
-    return list(dict.fromkeys(v for p in parts for v in p.values))
-
-
-def _group(label: str) -> str:
-    """Parenthesise an alternative before "の一覧" (but not a list of lists)."""
-    return f"（{label}）" if " または " in label and not label.endswith("の一覧") else label
 
 
 def main() -> int:

@@ -6,7 +6,7 @@ files in ``schema/``; a test keeps those files identical to this output.
 The editor reads a plan as YAML 1.2, where ``rank: 12`` is an integer and
 ``rank: "12"`` a string; our loader keeps both as the text ``12``. So the
 exported schema accepts every form the loader accepts: each scalar type says
-what the editor may see for it (``schema.EDITOR_FORMS``: an integer or a
+what the editor may see for it (``kenpo_report.model.EDITOR_FORMS``: an integer or a
 string of half-width digits, a boolean or ``"true"``/``"false"`` …), and a
 choice such as ``level: "2"`` may also be written ``level: 2``.
 """

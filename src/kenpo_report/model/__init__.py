@@ -1,71 +1,87 @@
 """The typed model of the plans (pydantic): catalogue, branch, branch-year, blocks.
 
 Import the models from here (``from kenpo_report.model import KpiEntry``); the
-modules inside are how they are kept, not part of the interface."""
+modules inside are how they are kept, not part of the interface. Every model
+forbids unknown keys. Field descriptions are in Japanese because they become the
+planner's JSON Schema and field reference."""
 
-from kenpo_report.model.schema import (
-    EDITOR_FORMS,
-    FIGURE_KINDS,
-    KIND_NAMES,
-    PRIOR_YEAR,
-    SHORTHAND_FORMS,
+from kenpo_report.model.blocks import (
     Block,
     Box,
-    Branch,
-    BranchYear,
     Bullets,
     Calendar,
     CalendarRow,
-    Catalog,
-    Category,
-    Cell,
-    CellSpec,
     Chart,
     ChartSeries,
     Column,
     Columns,
     Comparison,
     ComparisonColumns,
-    Cover,
-    Date,
-    DocumentSettings,
     Evaluation,
-    Figure,
-    FigureName,
-    Flag,
-    Formula,
     FormulaBlock,
     Heading,
     Image,
     Insert,
-    Integer,
     KpiBox,
     KpiBoxRow,
-    KpiDefinition,
-    KpiEntry,
-    KpiField,
-    KpiLine,
-    Measure,
-    MeasureEvaluation,
-    MeasureKpi,
-    Model,
-    NamedFigure,
-    NamedFigureIn,
-    Number,
-    Operand,
-    Page,
     Paragraph,
-    Ratio,
-    Reference,
-    Section,
     Series,
     SeriesRow,
-    Slug,
     Table,
+)
+from kenpo_report.model.catalog import (
+    Branch,
+    Catalog,
+    Category,
+    Formula,
+    KpiDefinition,
+)
+from kenpo_report.model.cells import (
+    Cell,
+    CellSpec,
+    KpiField,
+)
+from kenpo_report.model.common import (
+    EDITOR_FORMS,
+    PRIOR_YEAR,
+    Date,
+    FigureName,
+    Flag,
+    Integer,
+    Model,
+    Number,
+    Operand,
+    Reference,
+    Slug,
     Target,
     Text,
     Unit,
     narrow,
+)
+from kenpo_report.model.kpis import (
+    Figure,
+    KpiEntry,
+    Ratio,
+)
+from kenpo_report.model.measures import (
+    KpiLine,
+    Measure,
+    MeasureEvaluation,
+    MeasureKpi,
+    Section,
+)
+from kenpo_report.model.named_figures import (
+    FIGURE_KINDS,
+    SHORTHAND_FORMS,
+    NamedFigure,
+    NamedFigureIn,
+)
+from kenpo_report.model.plan import (
+    KIND_NAMES,
+    BranchYear,
+    Cover,
+    DocumentSettings,
+    Page,
 )
 
 __all__ = [
