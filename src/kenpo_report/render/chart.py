@@ -48,60 +48,72 @@ def draw(chart: Chart, fonts: Path, fmt: str) -> bytes:
     with plt.rc_context(params), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        positions = list(range(len(chart.categories)))
-        bars = [s for s in chart.series if s.kind == "bar"]
-        width = 0.8 / max(len(bars), 1)
-        handles = []  # in the YAML's order: matplotlib would list lines before bars
-        for index, series in enumerate(chart.series):
-            values = [float(v) if isinstance(v, Decimal) else None for v in series.values]
-            colour = COLOURS[index % len(COLOURS)]
-            if series.kind == "bar":
-                offset = (bars.index(series) - (len(bars) - 1) / 2) * width
-                xs = [p + offset for p, v in zip(positions, values, strict=True) if v is not None]
-                ys = [v for v in values if v is not None]
-                drawn = ax.bar(xs, ys, width=width * 0.95, color=colour, label=series.name)
-                handles.append(drawn)
-                ax.bar_label(drawn, labels=[_label(v, chart) for v in ys], fontsize=7, padding=1)
-            else:
-                points = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
-                (line,) = ax.plot(
-                    [p for p, _ in points],
-                    [v for _, v in points],
-                    marker="o",
-                    color=colour,
-                    label=series.name,
-                )
-                handles.append(line)
-                for p, v in points:
-                    ax.annotate(
-                        _label(v, chart),
-                        (p, v),
-                        textcoords="offset points",
-                        xytext=(0, 5),
-                        ha="center",
-                        fontsize=7,
-                        color=colour,
-                    )
-        ax.set_xticks(positions, chart.categories)
-        if chart.y_min is not None:
-            ax.set_ylim(bottom=float(chart.y_min))
-        if chart.y_label:
-            ax.set_ylabel(chart.y_label)
-        if chart.title:
-            ax.set_title(chart.title, fontsize=10)
-        ax.legend(
-            handles=handles,
-            fontsize=8,
-            frameon=False,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.16),
-            ncol=min(len(chart.series), 4),
-        )
+        _plot(ax, chart)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=200, metadata=_metadata(fmt))
         plt.close(fig)
     return buffer.getvalue()
+
+
+def _plot(ax: matplotlib.axes.Axes, chart: Chart) -> None:
+    """The series (bars side by side, lines with their values), axes, title and legend."""
+    positions = list(range(len(chart.categories)))
+    bars = [s for s in chart.series if s.kind == "bar"]
+    width = 0.8 / max(len(bars), 1)
+    handles = []  # in the YAML's order: matplotlib would list lines before bars
+    for index, series in enumerate(chart.series):
+        values = [float(v) if isinstance(v, Decimal) else None for v in series.values]
+        colour = COLOURS[index % len(COLOURS)]
+        if series.kind == "bar":
+            offset = (bars.index(series) - (len(bars) - 1) / 2) * width
+            xs = [p + offset for p, v in zip(positions, values, strict=True) if v is not None]
+            ys = [v for v in values if v is not None]
+            drawn = ax.bar(xs, ys, width=width * 0.95, color=colour, label=series.name)
+            handles.append(drawn)
+            ax.bar_label(drawn, labels=[_label(v, chart) for v in ys], fontsize=7, padding=1)
+        else:
+            points = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
+            handles.append(_line(ax, points, colour, series.name, chart))
+    ax.set_xticks(positions, chart.categories)
+    if chart.y_min is not None:
+        ax.set_ylim(bottom=float(chart.y_min))
+    if chart.y_label:
+        ax.set_ylabel(chart.y_label)
+    if chart.title:
+        ax.set_title(chart.title, fontsize=10)
+    ax.legend(
+        handles=handles,
+        fontsize=8,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=min(len(chart.series), 4),
+    )
+
+
+def _line(
+    ax: matplotlib.axes.Axes, points: list[tuple[int, float]], colour: str, name: str, chart: Chart
+) -> object:
+    """A line series with its value above each point; its legend handle."""
+    (line,) = ax.plot(
+        [p for p, _ in points],
+        [v for _, v in points],
+        marker="o",
+        color=colour,
+        label=name,
+    )
+    for p, v in points:
+        ax.annotate(
+            _label(v, chart),
+            (p, v),
+            textcoords="offset points",
+            xytext=(0, 5),
+            ha="center",
+            fontsize=7,
+            color=colour,
+        )
+    return line
 
 
 def _label(value: float, chart: Chart) -> str:

@@ -9,7 +9,8 @@ from the cache: how many pages a part takes does not depend on where it
 starts, so its *shape* (pages, where its anchors fall) is kept by its content.
 
 The loop below guesses what it does not know (the shape from the cache, the
-previous build's page counts, else one page), lays out parts under those
+previous build's page counts, else one page: :mod:`.numbering` keeps what is
+known and guessed, and numbers the parts from it), lays out parts under those
 guesses, several at a time, and lays out again any part whose guess turned out
 wrong. It ends when every part has been laid out with exactly the numbers the
 final page counts give, so the result does not depend on the guesses, the
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,7 @@ from pathlib import Path
 from kenpo_report.build.cache import Store, digest, file_digest, renderer_digest
 from kenpo_report.build.workers import Runner
 from kenpo_report.render import split as splitting
+from kenpo_report.render.numbering import Hint, Need, PageBook, Shape
 from kenpo_report.render.results import Assets, PartResult, PdfResult
 
 # Page sections per part, on average (at most twice that). Every part embeds
@@ -74,27 +76,6 @@ def render_document(
     return run.go()
 
 
-@dataclass(frozen=True)
-class Hint:
-    """The previous build of the document: its anchors' pages and its page count."""
-
-    anchors: Mapping[str, int]
-    pages: int
-
-
-@dataclass(frozen=True)
-class _Need:
-    first_page: int
-    foreign: tuple[tuple[str, int], ...]
-
-
-@dataclass
-class _Shape:
-    pages: int
-    anchors: dict[str, int]
-    deps: str  # digest of the asset files it read, current at lookup
-
-
 class _Run:
     def __init__(
         self,
@@ -112,117 +93,16 @@ class _Run:
         self.want_docx = docx
         self.parts = splitting.split(html, PART_SIZE)
         n = len(self.parts)
-        self.hint = hint
         self.hinted = tuple(sorted(hint.anchors.items())) if hint else None
         self.content = [
             digest("part", renderer_digest(), p.html, self._images_digest(p.html))
             for p in self.parts
         ]
-        self.shapes: list[_Shape | None] = [self._shape(i) for i in range(n)]
-        self.done: dict[int, tuple[_Need, PartResult]] = {}
+        self.book = PageBook(self.parts, hint, [self._shape(i) for i in range(n)])
         self.rounds = [0] * n
         self.flying: dict[Future, tuple[str, int, object]] = {}
         self.docx_done: tuple[tuple, bytes] | None = None  # (page numbers, DOCX)
         self._docx_base: str | None = None
-
-    # --- what is known -------------------------------------------------------
-
-    def _shape(self, i: int) -> _Shape | None:
-        if self.store is None:
-            return None
-        found = self.store.get_json("shape", self.content[i])
-        if not found:
-            return None
-        deps = self._deps(found["fetched"])
-        if deps != found["deps"]:
-            return None
-        return _Shape(found["pages"], found["anchors"], deps)
-
-    def _deps(self, fetched: list[str]) -> str:
-        """The asset files a part read (and every font: a process loads them only once)."""
-        fonts = self.assets.fonts
-        names = set(fetched) | {
-            f"fonts/{p.name}" for p in (fonts.iterdir() if fonts.is_dir() else []) if p.is_file()
-        }
-        rows = []
-        for name in sorted(names):
-            folder, _, rest = name.partition("/")
-            path = (self.assets.templates if folder == "templates" else fonts) / rest
-            rows.append((name, file_digest(path) if path.is_file() else None))
-        return digest(rows)
-
-    def _known(self, i: int) -> bool:
-        return i in self.done or self.shapes[i] is not None
-
-    def _pages(self, i: int) -> int:
-        if i in self.done:
-            return self.done[i][1].pages
-        if self.shapes[i] is not None:
-            return self.shapes[i].pages
-        # Each page section starts a page: a part has at least as many pages as sections.
-        first, following = self._hinted_span(i)
-        if first is not None and following is not None and following - first >= 1:
-            return max(following - first, self.parts[i].sections)
-        return self.parts[i].sections
-
-    def _hinted_span(self, i: int) -> tuple[int | None, int | None]:
-        """Where the previous build put this part's first anchor and the next part's."""
-        if self.hint is None:
-            return None, None
-
-        def first_page(j: int) -> int | None:
-            if j == len(self.parts):  # past the last page: the hint counts covers too
-                return self.hint.pages + 1 - sum(1 for p in self.parts if not p.numbered)
-            ids = self.parts[j].ids
-            return self.hint.anchors.get(ids[0]) if ids else None
-
-        return first_page(i), first_page(i + 1)
-
-    def _local(self, i: int) -> dict[str, int]:
-        if i in self.done:
-            return self.done[i][1].anchors
-        if self.shapes[i] is not None:
-            return self.shapes[i].anchors
-        part = self.parts[i]
-        first, _ = self._hinted_span(i)
-        if first is not None:  # where the previous build put them
-            last = self._pages(i) - 1
-            return {
-                a: min(max(self.hint.anchors.get(a, first + k) - first, 0), last)
-                for a, k in zip(part.ids, part.id_sections, strict=True)
-            }
-        return dict(zip(part.ids, part.id_sections, strict=True))  # a page per section
-
-    def _starts(self) -> list[int]:
-        """The page number each part starts with: an uncounted cover shows the number
-        of the page before it (0), as its counter does not go up (templates/shared/base.css)."""
-        starts, page = [], 1
-        for i, part in enumerate(self.parts):
-            if part.numbered:
-                starts.append(page)
-                page += self._pages(i)
-            else:
-                starts.append(page - 1)
-        return starts
-
-    def _anchors(self) -> dict[str, int]:
-        """Anchor -> 1-based page in the whole document, by the current knowledge."""
-        starts = self._starts()
-        out: dict[str, int] = {}
-        for i in range(len(self.parts)):
-            for name, local in self._local(i).items():
-                out.setdefault(name, starts[i] + local)
-        return out
-
-    def _need(self, i: int, starts: list[int], anchors: dict[str, int]) -> _Need:
-        foreign = tuple((a, anchors[a]) for a in self.parts[i].foreign if a in anchors)
-        return _Need(starts[i], foreign)
-
-    def _certain(self, i: int) -> bool:
-        """Whether the numbers part *i* needs are final (no guess behind them)."""
-        if self.parts[i].foreign:
-            return all(self._known(j) for j in range(len(self.parts)))
-        return all(self._known(j) for j in range(i))
 
     # --- the loop -------------------------------------------------------------
 
@@ -230,24 +110,24 @@ class _Run:
         n = len(self.parts)
         try:
             for _ in range(MAX_PASSES):
-                starts, anchors = self._starts(), self._anchors()
-                needs = [self._need(i, starts, anchors) for i in range(n)]
+                starts, anchors = self.book.starts(), self.book.anchors()
+                needs = [self.book.need(i, starts, anchors) for i in range(n)]
                 if self._load_cached(needs):
                     continue  # page counts may have changed: number everything again
-                missing = [i for i in range(n) if self.done.get(i, (None,))[0] != needs[i]]
+                missing = [i for i in range(n) if not self.book.laid_out_with(i, needs[i])]
                 numbers = tuple(sorted(anchors.items()))
                 if not missing and (not self.want_docx or self._docx_for(numbers)):
                     break
                 if any(r > MAX_ROUNDS for r in self.rounds):
                     return self._fallback()
-                self._dispatch(missing, needs, numbers, all(self._known(j) for j in range(n)))
+                self._dispatch(missing, needs, numbers, self.book.all_known())
                 self._collect()
             else:
                 return self._fallback()
         finally:
             for future in self.flying:
                 future.cancel()  # laid out under a guess that no longer holds
-        results = [self.done[i][1] for i in range(n)]
+        results = [self.book.done[i][1] for i in range(n)]
         from kenpo_report.render.merge import (
             merge,  # pikepdf only: a build from the cache never imports WeasyPrint
         )
@@ -258,15 +138,15 @@ class _Run:
             [r.pages for r in results],
         )
 
-    def _load_cached(self, needs: list[_Need]) -> bool:
+    def _load_cached(self, needs: list[Need]) -> bool:
         """Take from the cache every part laid out before under the same numbers."""
         loaded = False
         for i, need in enumerate(needs):
-            if self.done.get(i, (None,))[0] == need:
+            if self.book.laid_out_with(i, need):
                 continue
             cached = self._cached(i, need)
             if cached is not None:
-                self.done[i] = (need, cached)
+                self.book.done[i] = (need, cached)
                 loaded = True
         return loaded
 
@@ -282,40 +162,51 @@ class _Run:
         return False
 
     def _dispatch(
-        self, missing: list[int], needs: list[_Need], numbers: tuple, certain: bool
+        self, missing: list[int], needs: list[Need], numbers: tuple, certain: bool
     ) -> None:
         flying = set(self.flying.values())
         free = self.runner.slots - len(self.flying)
+        if free > 0 and self._dispatch_docx(numbers, certain, flying):
+            free -= 1
+        self._dispatch_parts(missing, needs, flying, free)
+
+    def _dispatch_docx(self, numbers: tuple, certain: bool, flying: set[tuple]) -> bool:
+        """Start writing the DOCX with *numbers* if it is worth it now; whether it was started."""
         # The DOCX is the longest task: start it first, once its page numbers are
         # final, or as the previous build had them and the guesses still give. (A
         # first build guesses a page per section, wrong often enough that starting
         # the DOCX on it cost more than it saved.)
         guessed = self.hinted == numbers
         if (
-            free > 0
-            and self.want_docx
+            self.want_docx
             and (certain or guessed)
             and not self._docx_for(numbers)
             and ("docx", -1, numbers) not in flying
         ):
             self._submit(("docx", -1, numbers), _write_docx, self.html, self.assets, dict(numbers))
-            free -= 1
+            return True
+        return False
+
+    def _dispatch_parts(
+        self, missing: list[int], needs: list[Need], flying: set[tuple], free: int
+    ) -> None:
+        """Lay out, on up to *free* workers, the missing parts whose numbers are worth it."""
         busy = {i for kind, i, _ in flying if kind == "part"}
         # A part not laid out yet is laid out under the current guess (it tells its
         # pages); once laid out, again only under final numbers. No guess past a
         # KPI一覧 (a part that links to others) of unknown length: a long table,
         # often more pages than sections, and every part after it would be wrong.
         blocker = next(
-            (j for j in range(len(self.parts)) if not self._known(j) and self.parts[j].foreign),
+            (j for j in range(len(self.parts)) if not self.book.known(j) and self.parts[j].foreign),
             len(self.parts),
         )
-        unknown = [i for i in missing if not self._known(i) and i not in busy and i <= blocker]
-        ready = [i for i in missing if self._known(i) and self._certain(i)]
+        unknown = [i for i in missing if not self.book.known(i) and i not in busy and i <= blocker]
+        ready = [i for i in missing if self.book.known(i) and self.book.certain(i)]
         for i in unknown + ready:
             if free <= 0:
                 break
             need = needs[i]
-            if not self._known(i):
+            if not self.book.known(i):
                 # Laid out to learn its pages: without the numbers it shows from
                 # other parts, which cost WeasyPrint a page each (see pdf.render_part).
                 need = replace(need, foreign=())
@@ -345,10 +236,34 @@ class _Run:
                 if self.store is not None:
                     self.store.put("docx", self._docx_key(need), result)
                 continue
-            self.done[i] = (need, result)
+            self.book.done[i] = (need, result)
             self._remember(i, need, result)
 
     # --- the cache ------------------------------------------------------------
+
+    def _shape(self, i: int) -> Shape | None:
+        if self.store is None:
+            return None
+        found = self.store.get_json("shape", self.content[i])
+        if not found:
+            return None
+        deps = self._deps(found["fetched"])
+        if deps != found["deps"]:
+            return None
+        return Shape(found["pages"], found["anchors"], deps)
+
+    def _deps(self, fetched: list[str]) -> str:
+        """The asset files a part read (and every font: a process loads them only once)."""
+        fonts = self.assets.fonts
+        names = set(fetched) | {
+            f"fonts/{p.name}" for p in (fonts.iterdir() if fonts.is_dir() else []) if p.is_file()
+        }
+        rows = []
+        for name in sorted(names):
+            folder, _, rest = name.partition("/")
+            path = (self.assets.templates if folder == "templates" else fonts) / rest
+            rows.append((name, file_digest(path) if path.is_file() else None))
+        return digest(rows)
 
     def _docx_key(self, numbers: tuple) -> str:
         if self._docx_base is None:
@@ -368,11 +283,11 @@ class _Run:
             for url in sorted(urls & source.keys())
         ]
 
-    def _variant(self, i: int, need: _Need, deps: str) -> str:
+    def _variant(self, i: int, need: Need, deps: str) -> str:
         return digest(self.content[i], deps, need.first_page, need.foreign)
 
-    def _cached(self, i: int, need: _Need) -> PartResult | None:
-        shape = self.shapes[i]
+    def _cached(self, i: int, need: Need) -> PartResult | None:
+        shape = self.book.shapes[i]
         if self.store is None or shape is None:
             return None
         key = self._variant(i, need, shape.deps)
@@ -380,9 +295,9 @@ class _Run:
         data = self.store.get("part", key) if meta is not None else None
         return PartResult.from_meta(data, meta) if data is not None else None
 
-    def _remember(self, i: int, need: _Need, result: PartResult) -> None:
+    def _remember(self, i: int, need: Need, result: PartResult) -> None:
         deps = self._deps(result.fetched)
-        self.shapes[i] = _Shape(result.pages, result.anchors, deps)
+        self.book.shapes[i] = Shape(result.pages, result.anchors, deps)
         if self.store is None:
             return
         shape = {"pages": result.pages, "anchors": result.anchors}

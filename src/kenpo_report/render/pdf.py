@@ -188,29 +188,7 @@ def render_part(
         if stubs:  # drop the extra pages: up to the one numbered to precede the part
             last = next(i for i, p in enumerate(pages) if _BEFORE in p.anchors)
             pages = pages[last + 1 :]
-        anchors: dict[str, int] = {}
-        bookmarks = []
-        links = []
-        own = {name for page in pages for name in page.anchors}
-        for number, page in enumerate(pages):
-            for name in page.anchors:
-                anchors.setdefault(name, number)
-            bookmarks.append(
-                [
-                    (level, label, _SCALE * x, _SCALE * (page.height - y), state)
-                    for level, label, (x, y), state in page.bookmarks
-                ]
-            )
-            kept = []
-            for link in page.links:
-                kind, target, (x1, y1, x2, y2), _ = link
-                if kind == "internal" and target not in own:
-                    rect = (_SCALE * x1, _SCALE * (page.height - y1))
-                    rect += (_SCALE * x2, _SCALE * (page.height - y2))
-                    links.append((number, rect, target))
-                else:
-                    kept.append(link)
-            page.links[:] = kept  # else WeasyPrint logs each as a link to a missing anchor
+        anchors, bookmarks, links = _take_navigation(pages)
         document.metadata.modified = document.metadata.created
         data = document.copy(pages).write_pdf()
     except FatalURLFetchingError:
@@ -220,6 +198,35 @@ def render_part(
             "様式が読み込もうとしたファイルを拒否しました: " + ", ".join(fetcher.refused)
         )
     return PartResult(data, len(pages), anchors, bookmarks, links, _relative(fetcher, assets))
+
+
+def _take_navigation(pages: list) -> tuple[dict[str, int], list[list], list[tuple]]:
+    """The part's anchors (-> 0-based page), bookmarks and links to other parts, in
+    PDF points, for :mod:`.merge`; those links are taken off the pages."""
+    anchors: dict[str, int] = {}
+    bookmarks = []
+    links = []
+    own = {name for page in pages for name in page.anchors}
+    for number, page in enumerate(pages):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+        bookmarks.append(
+            [
+                (level, label, _SCALE * x, _SCALE * (page.height - y), state)
+                for level, label, (x, y), state in page.bookmarks
+            ]
+        )
+        kept = []
+        for link in page.links:
+            kind, target, (x1, y1, x2, y2), _ = link
+            if kind == "internal" and target not in own:
+                rect = (_SCALE * x1, _SCALE * (page.height - y1))
+                rect += (_SCALE * x2, _SCALE * (page.height - y2))
+                links.append((number, rect, target))
+            else:
+                kept.append(link)
+        page.links[:] = kept  # else WeasyPrint logs each as a link to a missing anchor
+    return anchors, bookmarks, links
 
 
 _BEFORE = "kenpo-part-start"
