@@ -186,7 +186,8 @@ def end_word_section(body: object) -> None:
         last = OxmlElement("w:p")
         body.insert(len(body) - 1, last)
     last.get_or_add_pPr().append(copy.deepcopy(final))
-    # The new section starts from the same page setup with its own header and footer.
+    # The new section starts from the same page setup; its headers and footers are linked
+    # to the ones before it until it is given its own.
     for child in list(final):
         if child.tag in _OWN_TO_SECTION:
             final.remove(child)

@@ -67,16 +67,19 @@ def footer_page_field(footer: object) -> None:
 
 
 def running_head(section: docx.section.Section, text: str | None) -> None:
-    """The section's header: nothing on its first page, *text* on the pages after."""
+    """The section's header: nothing on its first page, *text* on the pages after.
+
+    The first section's footer (the page number) serves every later section, and
+    no section defines an empty first-page header (none is blank): a header or
+    footer part per section cost more than the rest of the DOCX, as python-docx
+    names each new part by walking all the others (132 parts for 岩手, now 71).
+    A section's first-page footer stays its own: LibreOffice shows none on a
+    section's first page when it is linked to an earlier section's.
+    """
     section.different_first_page_header_footer = bool(text)
-    section.header.is_linked_to_previous = False
-    section.footer.is_linked_to_previous = False
-    footer = section.footer.paragraphs[0]
-    if len(footer.runs) == 0 and not footer._p.xpath("w:fldSimple"):
-        footer_page_field(section.footer)
+    section.header.is_linked_to_previous = False  # its own text, or none after one
     if not text:
         return
-    section.first_page_header.is_linked_to_previous = False
     section.first_page_footer.is_linked_to_previous = False
     footer_page_field(section.first_page_footer)
     paragraph = section.header.paragraphs[0]
