@@ -176,6 +176,12 @@ def test_cli_names_failing_branch_years(
         (["templates/site/index.html.j2", "docs/publish.md", "tests/commands/test_site.py"], []),
         ([".github/workflows/publish.yml", ""], []),
         (["plans/iwate/2023/10-kpis.yaml"], [("iwate", 2024)]),  # a new previous year
+        # A catalogue: its year's branch-years and the year before's (次年度KPI).
+        (
+            ["plans/catalog/2024.yaml"],
+            [("ibaraki", 2024), ("iwate", 2024), ("mie", 2024), ("oita", 2024)],
+        ),
+        (["plans/catalog/2026.yaml"], [("fukushima", 2025), ("oita", 2025)]),
     ],
 )
 def test_affected_branch_years(
@@ -188,7 +194,6 @@ def test_affected_branch_years(
     "changed",
     [
         "src/kenpo_report/compute/report.py",
-        "plans/catalog/2024.yaml",
         "templates/shared/base.css",
         "fonts/BIZUDPGothic-Regular.ttf",
         "pyproject.toml",

@@ -1,10 +1,9 @@
 """Content hashes of a build's inputs, the build manifest, and the cache store.
 
 A branch-year's outputs are keyed by a hash of everything that can change
-them: its YAML files and those of the years it reads (the previous one for
-対前年度, the next one for 次年度KPI), the catalogues of both years, the branch
-folder (branch.yaml, images), templates/, fonts/, this package's source, the
-installed libraries, and the build options. After a successful build the key
+them: the files it reads (see :mod:`.inputs`: its YAML files and those of the
+years around it, the catalogues, the branch folder, templates/, fonts/), this
+package's source, the installed libraries, and the build options. After a successful build the key
 and the hashes of the files written are kept in a manifest; a build whose key
 and outputs match it has nothing to do.
 
@@ -20,21 +19,19 @@ import contextlib
 import hashlib
 import json
 import os
-import re
-import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 from kenpo_report import __version__
+from kenpo_report.build import inputs
 from kenpo_report.build.writer import write_file
 from kenpo_report.errors import Position, Problem, Severity
 from kenpo_report.project import Project
 
 FORMAT = 1  # of keys and manifests: bump to invalidate every cache entry
 MAX_BYTES = 512 * 1024 * 1024  # the store is pruned to this size, least recently used first
-_YEAR = re.compile(r"(19|20)[0-9]{2}")
 
 
 def cache_root(project: Project) -> Path:
@@ -74,7 +71,7 @@ def files_digest(root: Path, relatives: Iterable[str]) -> str:
 @cache
 def code_digest() -> str:
     """This package's source and the installed distributions: what a build runs."""
-    return _source_digest(Path(__file__).resolve().parents[1])
+    return _source_digest(inputs.PACKAGE)
 
 
 @cache
@@ -84,21 +81,15 @@ def renderer_digest() -> str:
     What laid-out parts, DOCX and charts are keyed by, besides their HTML and
     assets: a change elsewhere in the package shows in the HTML, if at all.
     """
-    return _source_digest(Path(__file__).resolve().parents[1] / "render")
+    return _source_digest(inputs.PACKAGE / "render")
 
 
 def _source_digest(package: Path) -> str:
-    # Distributions from the folder listing rather than importlib.metadata, which
-    # takes 0.1 s: the key of an unchanged build must be cheap.
     h = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
-    for path in sorted(package.rglob("*.py")):
+    for path in inputs.code_files(package):
         h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(file_digest(path).encode())
-    names = set()
-    for entry in sys.path:
-        if entry and os.path.isdir(entry):
-            names.update(n for n in os.listdir(entry) if n.endswith(".dist-info"))
-    h.update("\n".join(sorted(names)).encode())
+    h.update("\n".join(inputs.distributions()).encode())
     return h.hexdigest()
 
 
@@ -108,43 +99,15 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# --- what a branch-year's build reads --------------------------------------------
-
-
-def build_inputs(project: Project, branch: str, year: int) -> list[Path]:
-    """Every file that can change the outputs of one branch-year (those that exist).
-
-    Conservative where being exact would need the plan loaded: all of the
-    branch folder but other years, all of templates/ and fonts/. Templates
-    that a document does not use do not make its laid-out parts stale (those
-    are keyed by their HTML and the files WeasyPrint read, see render.parts).
-    """
-    files = [project.catalog_file(year), project.catalog_file(year + 1)]
-    branch_dir = project.plans / branch
-    wanted = {str(y) for y in (year - 1, year, year + 1)}
-    for path in _walk(branch_dir):
-        first = path.relative_to(branch_dir).parts[0]
-        if _YEAR.fullmatch(first) and first not in wanted:
-            continue
-        files.append(path)
-    files += _walk(project.templates) + _walk(project.fonts)
-    return [p for p in files if p.is_file()]
-
-
-def _walk(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        found += [Path(root, n) for n in sorted(names)]
-    return found
+# --- the key of a build -------------------------------------------------------
 
 
 def build_key(project: Project, branch: str, year: int, options: dict) -> str:
     h = hashlib.sha256(code_digest().encode())
     h.update(json.dumps(options, sort_keys=True).encode())
-    for path in build_inputs(project, branch, year):
+    # Every style's templates, the key being taken before the plan is loaded; one that a
+    # document does not use does not make its laid-out parts stale (see render.parts).
+    for path in inputs.build_inputs(project, branch, year):
         h.update(path.relative_to(project.root).as_posix().encode() + b"\0")
         h.update(file_digest(path).encode())
     return h.hexdigest()

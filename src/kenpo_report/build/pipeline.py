@@ -127,10 +127,10 @@ def build(
     key, fresh = cache.fresh_manifest(project, branch, year, options)  # nothing to do?
     if fresh is not None and not force:
         return unchanged(project, branch, year, fresh)
-    # Only now: an unchanged build imports neither pikepdf nor python-docx.
+    # Only now: an unchanged build imports neither pikepdf nor python-docx (and the
+    # workers, forked after this, need not import them again).
     from kenpo_report.build.output import write_all
     from kenpo_report.build.workers import Runner
-    from kenpo_report.render.parts import Hint
 
     previous = None if force else cache.read_manifest(project, branch, year)
     store = None if force else cache.Store.of(project)
@@ -145,38 +145,16 @@ def build(
         laid_out, warnings = lay_out_plan(project, plan, trial)  # compute + lay out
         if strict and warnings:
             raise UserError([_as_error(w) for w in warnings])
-        result = BuildResult(warnings=warnings)
         manifest = cache.Manifest(key, options, warnings=cache.Manifest.warning_rows(warnings))
-        files: dict[str, bytes] = {}
-        merged: list[str] = []  # PDFs merged from parts, each checked when laid out
+        rendering = Rendering(formats, pdf_variant, store, runner, previous)
         for item in laid_out:
-            doc = item.document.id
-            hint = None
-            if previous is not None and doc in previous.anchors and doc in previous.pages:
-                hint = Hint(previous.anchors[doc], previous.pages[doc])
-            assets = assets_of(project, plan, item, store)
-            anchors = dict(previous.anchors.get(doc, {})) if previous is not None else {}
-            if "pdf" in formats or "docx" in formats:
-                pdf, docx, parts = _render(item, assets, formats, pdf_variant, store, runner, hint)
-                result.pages[doc] = manifest.pages[doc] = pdf.pages
-                manifest.parts[doc], manifest.anchors[doc] = parts, pdf.anchors
-                anchors = pdf.anchors
-                if "pdf" in formats:
-                    files[f"{doc}.pdf"] = pdf.data
-                    if parts:
-                        merged.append(f"{doc}.pdf")
-                if docx is not None:
-                    files[f"{doc}.docx"] = docx
-            if "html" in formats:
-                from kenpo_report.render import html as html_render
-
-                files[f"{doc}.html"] = html_render.render(item.html, assets, anchors)
-    result.written = write_all(project.output_dir(branch, year), files, merged)  # write
-    manifest.outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    cache.write_manifest(project, branch, year, manifest)
+            render(project, plan, item, rendering, manifest)  # render
+    folder = project.output_dir(branch, year)
+    written = write_all(folder, rendering.files, rendering.merged)  # write
+    record(project, branch, year, manifest, rendering.files)
     if store is not None:
         store.prune()
-    return result
+    return BuildResult(written=written, warnings=warnings, pages=dict(manifest.pages))
 
 
 def unchanged(project: Project, branch: str, year: int, manifest: Manifest) -> BuildResult:
@@ -208,35 +186,76 @@ def assets_of(project: Project, plan: Plan, item: LaidOut, store: Store | None =
     )
 
 
-def _render(
-    item: LaidOut,
-    assets: Assets,
-    formats: tuple[str, ...],
-    pdf_variant: str | None,
-    store: Store | None,
-    runner: Runner,
-    hint: Hint | None,
+@dataclass
+class Rendering:
+    """The render stage of one build: how it renders, and the files it has rendered."""
+
+    formats: tuple[str, ...]
+    pdf_variant: str | None
+    store: Store | None
+    runner: Runner
+    previous: Manifest | None  # the last build's: its page numbers are the first guess
+    files: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes
+    merged: list[str] = field(default_factory=list)  # PDFs merged from parts, each checked
+
+    def hint(self, doc: str) -> Hint | None:
+        """The last build's page numbers of document *doc*, if it made that document."""
+        from kenpo_report.render.parts import Hint
+
+        last = self.previous
+        if last is None or doc not in last.anchors or doc not in last.pages:
+            return None
+        return Hint(last.anchors[doc], last.pages[doc])
+
+
+def render(
+    project: Project, plan: Plan, item: LaidOut, rendering: Rendering, manifest: Manifest
+) -> None:
+    """One document's files in the formats asked for; its pages go into *manifest*."""
+    doc = item.document.id
+    formats, previous = rendering.formats, rendering.previous
+    assets = assets_of(project, plan, item, rendering.store)
+    anchors = dict(previous.anchors.get(doc, {})) if previous is not None else {}
+    if "pdf" in formats or "docx" in formats:
+        pdf, docx, parts = render_pdf_docx(item, assets, rendering)
+        manifest.pages[doc], manifest.parts[doc] = pdf.pages, parts
+        manifest.anchors[doc] = anchors = pdf.anchors
+        if "pdf" in formats:
+            rendering.files[f"{doc}.pdf"] = pdf.data
+            if parts:
+                rendering.merged.append(f"{doc}.pdf")
+        if docx is not None:
+            rendering.files[f"{doc}.docx"] = docx
+    if "html" in formats:
+        from kenpo_report.render import html as html_render
+
+        rendering.files[f"{doc}.html"] = html_render.render(item.html, assets, anchors)
+
+
+def render_pdf_docx(
+    item: LaidOut, assets: Assets, rendering: Rendering
 ) -> tuple[PdfResult, bytes | None, list[int]]:
     """One document's PDF, DOCX (if asked for) and the pages of its parts."""
     from kenpo_report.render.parts import render_document
 
+    want_docx = "docx" in rendering.formats
     try:
-        if pdf_variant:  # PDF/A and PDF/UA describe the whole file: no parts
+        if rendering.pdf_variant:  # PDF/A and PDF/UA describe the whole file: no parts
             from kenpo_report.render import docx as docx_render
             from kenpo_report.render import pdf as pdf_render
 
-            pdf = pdf_render.render(item.html, assets, pdf_variant=pdf_variant)
+            pdf = pdf_render.render(item.html, assets, pdf_variant=rendering.pdf_variant)
             docx = None
-            if "docx" in formats:
+            if want_docx:
                 docx = docx_render.render(item.html, assets, page_numbers=pdf.anchors)
             return pdf, docx, []
         rendered = render_document(
             item.html,
             assets,
-            docx="docx" in formats,
-            store=store,
-            runner=runner,
-            hint=hint,
+            docx=want_docx,
+            store=rendering.store,
+            runner=rendering.runner,
+            hint=rendering.hint(item.document.id),
         )
         return rendered.pdf, rendered.docx, rendered.parts
     except OSError as exc:
@@ -244,6 +263,16 @@ def _render(
         raise UserError.single(
             f"作業用ファイルを書き込めませんでした（{exc.strerror or exc}）"
         ) from None
+
+
+def record(
+    project: Project, branch: str, year: int, manifest: Manifest, files: dict[str, bytes]
+) -> None:
+    """Keep the build's manifest: what the next build compares with (see .cache)."""
+    from kenpo_report.build import cache
+
+    manifest.outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    cache.write_manifest(project, branch, year, manifest)
 
 
 def import_renderers() -> None:
@@ -303,12 +332,12 @@ def lay_out(project: Project, plan: Plan, report: Report) -> str:
     return templating.render(project.templates, document.style, document.kind, context, compiled)
 
 
-def warnings_of(plan: Plan, report: Report, project: Project | None = None) -> list[Problem]:
+def warnings_of(plan: Plan, report: Report, project: Project) -> list[Problem]:
     """The report's warnings; raises its errors (references that do not resolve)."""
 
     def problem(f, severity: Severity) -> Problem:
         pos = plan.source.get(f.path)
-        if f.token and project is not None and pos is not None:
+        if f.token and pos is not None:
             pos = token_position(project.root / pos.file, pos, f.token)
         return Problem(f.message, pos, format_path(f.path), severity)
 

@@ -7,10 +7,10 @@ that does not load is one row marked エラー; a document without any built fil
 is marked 未作成. ``write_index`` renders templates/site/index.html.j2 with
 relative links only and replaces index.html atomically.
 
-``affected_branch_years`` is for the pull-request job of the publishing
-workflow: which branch-years a set of changed paths can change the documents of
-(``python -m kenpo_report.commands.site`` prints their built files, changed paths on stdin;
-``--all`` prints those of every branch-year).
+For the publishing workflow, ``python -m kenpo_report.commands.site`` prints the
+built files of the branch-years whose build reads one of the changed paths on
+stdin (the pull-request job; see :func:`kenpo_report.build.inputs.affected_branch_years`),
+``--all`` those of every branch-year.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
 import jinja2
 
+from kenpo_report.build.inputs import affected_branch_years
 from kenpo_report.build.pipeline import FORMATS
 from kenpo_report.build.writer import write_file
 from kenpo_report.compute.report import build_report
@@ -195,47 +196,7 @@ def write_index(project: Project, folder: Path | None = None) -> tuple[Path, lis
     return target, site_rows
 
 
-# --- which branch-years a change affects (pull requests) ---------------------
-
-_EVERYTHING = ("src/", "fonts/", "plans/catalog/", "templates/shared/", "pyproject.toml")
-
-
-def affected_branch_years(project: Project, changed: Iterable[str]) -> list[tuple[str, int]]:
-    """The branch-years whose documents a change of *changed* (project-relative) can alter.
-
-    - src/, fonts/, the catalogues, templates/shared/ or a file directly in templates/: all;
-    - templates/<style>/: the branch-years with a document of that style (or that fail);
-    - plans/<branch>/<year>/: that year and its neighbours (対前年度 and 次年度KPI);
-    - anything else under plans/<branch>/ (branch.yaml, images): every year of the branch;
-    - templates/site/ and files outside these (docs, tests): none.
-    """
-    existing = project.branch_years()
-    found: set[tuple[str, int]] = set()
-    styles: set[str] = set()
-    for name in changed:
-        path = PurePosixPath(name.strip())
-        text = path.as_posix()
-        if not path.parts or text == ".":
-            continue
-        if text.startswith(_EVERYTHING) or (path.parts[0] == "templates" and len(path.parts) == 2):
-            return existing
-        if path.parts[0] == "templates" and len(path.parts) > 2 and path.parts[1] != "site":
-            styles.add(path.parts[1])
-        elif path.parts[0] == "plans" and len(path.parts) >= 3:
-            branch, sub = path.parts[1], path.parts[2]
-            if sub.isdigit() and len(path.parts) >= 4:
-                found |= {(branch, int(sub) + d) for d in (-1, 0, 1)}
-            else:
-                found |= {(b, y) for b, y in existing if b == branch}
-    if styles:
-        for branch, year in existing:
-            try:
-                used = {d.style for d in load_plan(project, branch, year).data.documents}
-            except UserError:
-                used = styles
-            if used & styles:
-                found.add((branch, year))
-    return [by for by in existing if by in found]
+# --- the workflow's lists of documents -------------------------------------
 
 
 def built_files(project: Project, branch_years: Iterable[tuple[str, int]]) -> list[Path]:

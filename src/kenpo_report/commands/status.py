@@ -8,16 +8,15 @@ A document's status is, in order:
 - 作成済み: every output present is what a build would make.
 
 A build records the content hash of its inputs and outputs (see
-:mod:`.cache`); with that record, an output is current when the inputs hash
-to the same key and the output to the recorded hash (so a touched but
-unchanged file does not make it old, and a restored older file does). Without
-a record (outputs from elsewhere), an output is current when it is newer than
-every input.
+:mod:`kenpo_report.build.cache`); with that record, an output is current when
+the inputs hash to the same key and the output to the recorded hash (so a
+touched but unchanged file does not make it old, and a restored older file
+does). Without a record (outputs from elsewhere), an output is current when it
+is newer than every input of its document.
 
-The inputs of a branch-year are what ``load_plan`` and the renderers read:
-its YAML files, its catalogue, branch.yaml, templates/ and fonts/, plus the
-neighbouring years that feed it (the previous year resolves 対前年度 targets,
-the next year and its catalogue give 次年度KPI) and its images. A branch-year
+The inputs are what a build reads (:mod:`kenpo_report.build.inputs`): the key
+takes every style's templates, the times only those of the document's style (a
+change to another branch's style does not make its output old). A branch-year
 without documents (KPIs only, e.g. next year's targets) is listed as 文書なし.
 """
 
@@ -25,9 +24,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kenpo_report.build import cache
+from kenpo_report.build import cache, inputs
 from kenpo_report.build.pipeline import FORMATS
 from kenpo_report.errors import UserError
 from kenpo_report.project import Project
@@ -67,31 +65,6 @@ class DocumentStatus:
         }
 
 
-def inputs(
-    project: Project, branch: str, year: int, style: str, images: list[str] | None = None
-) -> list[Path]:
-    """Every file a build of one document of this branch-year reads (those that exist).
-
-    Of templates/, the shared macros and the document's own style count (a
-    change to another branch's style does not make this output old).
-    """
-    files = [
-        *project.year_files(branch, year),
-        *project.year_files(branch, year - 1),
-        *project.year_files(branch, year + 1),
-        project.catalog_file(year),
-        project.catalog_file(year + 1),
-        project.branch_file(branch),
-        *(project.plans / branch / src for src in images or []),
-    ]
-    if project.templates.is_dir():
-        files += [p for p in project.templates.iterdir() if p.is_file()]
-    for folder in (project.templates / "shared", project.templates / style, project.fonts):
-        if folder.is_dir():
-            files += [p for p in folder.rglob("*") if p.is_file()]
-    return [p for p in files if p.is_file()]
-
-
 def branch_year_status(project: Project, branch: str, year: int) -> list[DocumentStatus]:
     """One row per document of the branch-year (one row when it has none or fails)."""
     try:
@@ -103,7 +76,7 @@ def branch_year_status(project: Project, branch: str, year: int) -> list[Documen
     out = []
     recorded = _recorded_outputs(project, branch, year)
     for document in plan.data.documents:
-        sources = inputs(project, branch, year, document.style, list(plan.images))
+        sources = inputs.build_inputs(project, branch, year, styles={document.style})
         newest = max(sources, key=lambda p: p.stat().st_mtime_ns)
         newest_ns = newest.stat().st_mtime_ns
         folder = project.output_dir(branch, year)
