@@ -1,4 +1,4 @@
-"""Command line: parse arguments, call the library, map problems to exit codes.
+"""Command line: parse arguments (:mod:`.cli_arguments`), call the library, map exit codes.
 
 Exit codes: 0 ok, 1 user error (or warnings under --strict), 2 usage.
 """
@@ -9,111 +9,15 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
-from pathlib import Path
 
 from tqdm import tqdm
 
-from kenpo_report import __version__
 from kenpo_report.build import pipeline
+from kenpo_report.cli_arguments import argument_parser
 from kenpo_report.errors import Problem, Severity, UsageError, UserError
 from kenpo_report.project import Project, check_branch, check_year
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages, exit 2
-        self.print_usage(sys.stderr)
-        print(f"kenpo-report: 使い方の誤り: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります"
-    )
-    parser.add_argument("--version", action="version", version=f"kenpo-report {__version__}")
-    parser.add_argument(
-        "--project",
-        type=Path,
-        default=Path.cwd(),
-        help="プロジェクトのフォルダ（既定: 現在のフォルダ）",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    build = sub.add_parser("build", help="PDFとDOCXを作る")
-    build.add_argument("branch", nargs="?", help="支部（例: iwate）")
-    build.add_argument("year", nargs="?", help="年度（西暦、例: 2024）")
-    build.add_argument("--all", action="store_true", help="plans/ のすべての支部・年度を作る")
-    build.add_argument(
-        "--format", default="pdf,docx", help="出力形式（pdf,docx,html をカンマ区切りで）"
-    )
-    build.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    build.add_argument(
-        "--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], default=None, help="保存用のPDF形式"
-    )
-    build.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=None,
-        metavar="N",
-        help="同時に使うプロセスの数（既定: CPUのコア数）",
-    )
-    build.add_argument(
-        "--watch",
-        action="store_true",
-        help="作った後も待ち、YAML・様式・フォントを保存するたびに作り直す（Ctrl+C で終了）",
-    )
-    build.add_argument(
-        "--kind",
-        choices=["results", "self_evaluation", "plan"],
-        help="宣言していない種類の文書を試しに作る（--style と組で。例: --kind plan --style fukushima）",
-    )
-    build.add_argument("--style", help="--kind の文書の様式（templates/ のフォルダ名）")
-    build.add_argument(
-        "--force",
-        action="store_true",
-        help="出力が最新でも作り直す（前回の結果を使わない）",
-    )
-
-    check = sub.add_parser("check", help="YAMLを検査する（出力はしない）")
-    check.add_argument("branch", nargs="?", help="支部（省略するとすべて）")
-    check.add_argument("year", nargs="?", help="年度（省略するとすべて）")
-    check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
-    check.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
-
-    new = sub.add_parser("new", help="前年度のデータから新しい年度のフォルダを作る")
-    new.add_argument("branch", help="支部（例: iwate）")
-    new.add_argument("year", help="作る年度（西暦、例: 2025）")
-
-    listing = sub.add_parser("list", help="支部・年度・文書と、出力が最新かを表示する")
-    listing.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
-
-    preview = sub.add_parser("preview", help="報告書をブラウザで確認する（保存すると自動で更新）")
-    preview.add_argument("branch", help="支部（例: iwate）")
-    preview.add_argument("year", help="年度（西暦、例: 2024）")
-    preview.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
-
-    site = sub.add_parser("site", help="作った文書の目次（index.html）を作る")
-    site.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="文書のあるフォルダ。目次をここに書き出す（既定: プロジェクトの output/）",
-    )
-
-    schema = sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する")
-    schema.add_argument(
-        "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
-    )
-    schema.add_argument(
-        "-o", "--output", type=Path, help="書き出すファイル（省略すると画面に表示）"
-    )
-    # --project may also follow the command: `kenpo-report check --project DIR`.
-    for command in sub.choices.values():
-        command.add_argument(
-            "--project", type=Path, default=argparse.SUPPRESS, help="プロジェクトのフォルダ"
-        )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,26 +31,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = argument_parser().parse_args(argv)
     if args.command == "schema":
         return _schema(args)
     try:
         project = Project.at(args.project)
-        if args.command == "preview":
-            from kenpo_report.commands.preview import (
-                serve,  # only here: other commands need no file watcher
-            )
-
-            return serve(project, check_branch(args.branch), check_year(args.year), port=args.port)
-        if args.command == "build":
-            return _build(project, args)
-        if args.command == "new":
-            return _new(project, args)
-        if args.command == "list":
-            return _list(project, args)
-        if args.command == "site":
-            return _site(project, args)
-        return _check(project, args)
+        return _COMMANDS[args.command](project, args)
     except UsageError as exc:
         print(f"kenpo-report: 使い方の誤り: {exc}", file=sys.stderr)
         return 2
@@ -154,12 +44,6 @@ def _main(argv: list[str] | None = None) -> int:
         _print(exc.problems)
         print(f"{_count(exc.problems)}。出力していません。", file=sys.stderr)
         return 1
-
-
-def _jobs(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"--jobs には1以上の整数を指定してください（{text}）")
-    return int(text)
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -237,46 +121,29 @@ def _trial(project: Project, args: argparse.Namespace) -> tuple[str, str] | None
 
 def _watch(project: Project, build_once: Callable[[bool], None], force: bool) -> int:
     """Build, then again on every save: imports done, a rebuild takes about a second."""
-    import logging
-    import time
-
-    import watchfiles
-
     from kenpo_report.build.pipeline import import_renderers
-    from kenpo_report.commands.preview import relevant_change
+    from kenpo_report.build.watch import InputWatcher
 
-    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own English notices
     import_renderers()  # once, here; each rebuild forks its workers from this process
-    roots = [p for p in (project.plans, project.templates, project.fonts) if p.is_dir()]
-    # One watcher for the whole session, started before the first build (the
-    # generator starts it on the first next(), which returns after rust_timeout
-    # with nothing): a save during a build is not missed.
-    saves = watchfiles.watch(
-        *roots,
-        watch_filter=relevant_change,
-        raise_interrupt=False,
-        yield_on_timeout=True,
-        rust_timeout=500,
-    )
-    next(saves, None)
-    try:
-        while True:
-            start = time.perf_counter()
-            try:
-                build_once(force)
-                force = False  # --force: the first build only
-                print(f"（{time.perf_counter() - start:.1f}秒）", file=sys.stderr, flush=True)
-            except UserError as exc:
-                _print(exc.problems)
-                print(f"{_count(exc.problems)}。直して保存すると作り直します。", file=sys.stderr)
-            print("保存を待っています（終わるには Ctrl+C）…", file=sys.stderr, flush=True)
-            changes: set | None = set()
-            while changes == set():  # an empty set: rust_timeout passed without a save
-                changes = next(saves, None)
-            if changes is None:  # Ctrl+C while waiting
-                break
-            names = sorted({project.relative(Path(path)) for _, path in changes})
+
+    def rebuild(names: list[str]) -> None:
+        nonlocal force
+        if names:
             print(f"変更: {', '.join(names)}", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        try:
+            build_once(force)
+            force = False  # --force: the first build only
+            print(f"（{time.perf_counter() - start:.1f}秒）", file=sys.stderr, flush=True)
+        except UserError as exc:
+            _print(exc.problems)
+            print(f"{_count(exc.problems)}。直して保存すると作り直します。", file=sys.stderr)
+        print("保存を待っています（終わるには Ctrl+C）…", file=sys.stderr, flush=True)
+
+    try:
+        saves = InputWatcher(project)  # before the first build: a save during it is not missed
+        rebuild([])
+        saves.follow(rebuild)
     except KeyboardInterrupt:  # Ctrl+C during a build: the outputs are as the last one left them
         pass
     print("終了しました", file=sys.stderr)
@@ -395,6 +262,12 @@ def _list(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(project: Project, args: argparse.Namespace) -> int:
+    from kenpo_report.commands.preview import serve  # only here: others need no file watcher
+
+    return serve(project, check_branch(args.branch), check_year(args.year), port=args.port)
+
+
 def _site(project: Project, args: argparse.Namespace) -> int:
     from kenpo_report.commands import site  # here, like preview: only this command uses it
 
@@ -435,6 +308,15 @@ def _count(problems: list[Problem]) -> str:
     warnings = len(problems) - errors
     return f"エラー {errors}件、警告 {warnings}件"
 
+
+_COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
+    "build": _build,
+    "check": _check,
+    "new": _new,
+    "list": _list,
+    "preview": _preview,
+    "site": _site,
+}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,125 @@
+"""The command line's arguments: the commands, their options and their help texts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kenpo_report import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages, exit 2
+        self.print_usage(sys.stderr)
+        print(f"kenpo-report: 使い方の誤り: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    """The arguments of every command; usage errors exit with 2 after argparse's message."""
+    parser = _Parser(
+        prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります"
+    )
+    parser.add_argument("--version", action="version", version=f"kenpo-report {__version__}")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path.cwd(),
+        help="プロジェクトのフォルダ（既定: 現在のフォルダ）",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _build_arguments(sub.add_parser("build", help="PDFとDOCXを作る"))
+    _check_arguments(sub.add_parser("check", help="YAMLを検査する（出力はしない）"))
+    _new_arguments(sub.add_parser("new", help="前年度のデータから新しい年度のフォルダを作る"))
+    listing = sub.add_parser("list", help="支部・年度・文書と、出力が最新かを表示する")
+    listing.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
+    _preview_arguments(
+        sub.add_parser("preview", help="報告書をブラウザで確認する（保存すると自動で更新）")
+    )
+    _site_arguments(sub.add_parser("site", help="作った文書の目次（index.html）を作る"))
+    _schema_arguments(sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する"))
+    # --project may also follow the command: `kenpo-report check --project DIR`.
+    for command in sub.choices.values():
+        command.add_argument(
+            "--project", type=Path, default=argparse.SUPPRESS, help="プロジェクトのフォルダ"
+        )
+    return parser
+
+
+def _build_arguments(build: argparse.ArgumentParser) -> None:
+    build.add_argument("branch", nargs="?", help="支部（例: iwate）")
+    build.add_argument("year", nargs="?", help="年度（西暦、例: 2024）")
+    build.add_argument("--all", action="store_true", help="plans/ のすべての支部・年度を作る")
+    build.add_argument(
+        "--format", default="pdf,docx", help="出力形式（pdf,docx,html をカンマ区切りで）"
+    )
+    build.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    build.add_argument(
+        "--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], default=None, help="保存用のPDF形式"
+    )
+    build.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="同時に使うプロセスの数（既定: CPUのコア数）",
+    )
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="作った後も待ち、YAML・様式・フォントを保存するたびに作り直す（Ctrl+C で終了）",
+    )
+    build.add_argument(
+        "--kind",
+        choices=["results", "self_evaluation", "plan"],
+        help="宣言していない種類の文書を試しに作る（--style と組で。例: --kind plan --style fukushima）",
+    )
+    build.add_argument("--style", help="--kind の文書の様式（templates/ のフォルダ名）")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="出力が最新でも作り直す（前回の結果を使わない）",
+    )
+
+
+def _jobs(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs には1以上の整数を指定してください（{text}）")
+    return int(text)
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("branch", nargs="?", help="支部（省略するとすべて）")
+    check.add_argument("year", nargs="?", help="年度（省略するとすべて）")
+    check.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
+
+
+def _new_arguments(new: argparse.ArgumentParser) -> None:
+    new.add_argument("branch", help="支部（例: iwate）")
+    new.add_argument("year", help="作る年度（西暦、例: 2025）")
+
+
+def _preview_arguments(preview: argparse.ArgumentParser) -> None:
+    preview.add_argument("branch", help="支部（例: iwate）")
+    preview.add_argument("year", help="年度（西暦、例: 2024）")
+    preview.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
+
+
+def _site_arguments(site: argparse.ArgumentParser) -> None:
+    site.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="文書のあるフォルダ。目次をここに書き出す（既定: プロジェクトの output/）",
+    )
+
+
+def _schema_arguments(schema: argparse.ArgumentParser) -> None:
+    schema.add_argument(
+        "kind", nargs="?", default="branch-year", choices=["branch-year", "catalog", "branch"]
+    )
+    schema.add_argument(
+        "-o", "--output", type=Path, help="書き出すファイル（省略すると画面に表示）"
+    )

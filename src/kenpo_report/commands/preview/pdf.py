@@ -1,0 +1,41 @@
+"""The PDF link of the preview: the shown document rendered by WeasyPrint when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+
+from kenpo_report.commands.preview.snapshot import Snapshot
+from kenpo_report.errors import UserError
+from kenpo_report.render import pdf as pdf_render
+
+# status, body, content type, extra headers
+Reply = tuple[HTTPStatus, bytes, str, Mapping[str, str]]
+_TEXT = "text/plain; charset=utf-8"
+
+
+def render_pdf(snapshot: Snapshot, doc_id: str) -> bytes:
+    """The document's PDF, rendered with the snapshot's assets (kept in the snapshot)."""
+    if doc_id not in snapshot.pdfs:
+        document = next(d for d in snapshot.documents if d.id == doc_id)
+        assert snapshot.assets is not None
+        snapshot.pdfs[doc_id] = pdf_render.render(document.html, snapshot.assets).data
+    return snapshot.pdfs[doc_id]
+
+
+def pdf_reply(
+    snapshot: Snapshot, doc_id: str | None, render: Callable[[Snapshot, str], bytes]
+) -> Reply:
+    """The answer to ``/report.pdf?doc=…``: the PDF, or why there is none."""
+    ids = [d.id for d in snapshot.documents]
+    if not snapshot.ok or not ids:
+        message = "エラーがあるため PDF を作れません。プレビューの画面を見てください。\n"
+        return HTTPStatus.CONFLICT, message.encode(), _TEXT, {}
+    doc_id = doc_id if doc_id in ids else ids[0]
+    try:
+        data = render(snapshot, doc_id)
+    except UserError as exc:
+        text = "\n".join(str(p) for p in exc.problems) + "\n"
+        return HTTPStatus.INTERNAL_SERVER_ERROR, text.encode(), _TEXT, {}
+    disposition = {"Content-Disposition": f'inline; filename="{doc_id}.pdf"'}
+    return HTTPStatus.OK, data, "application/pdf", disposition
