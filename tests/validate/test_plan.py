@@ -1,4 +1,4 @@
-"""Tests of schema validation, merging and cross-references (kenpo_report.validate)."""
+"""Tests of loading a branch-year: schema validation, cross-references (kenpo_report.validate)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from kenpo_report.errors import Position, Problem, UserError
 from kenpo_report.load.yaml_source import load_text
 from kenpo_report.model import BranchYear, Catalog, Ratio
 from kenpo_report.project import Project
-from kenpo_report.validate import Plan, check_references, load_plan, merge, validate_model
+from kenpo_report.validate import Plan, check_references, load_plan, validate_model
 
 CATALOG = """\
 categories:
@@ -411,7 +411,7 @@ def test_check_references_directly() -> None:
     ]
 
 
-# --- merging the files of a branch-year ------------------------------------------
+# --- a branch-year of several files --------------------------------------------
 
 SECOND = """\
 kpis:
@@ -425,20 +425,6 @@ kpis:
     target: "1"
     actual: abc
 """
-
-
-def test_merge_concatenates_lists_and_keeps_positions() -> None:
-    first = load_text(DOCUMENTS + KPI, MAIN)
-    second = load_text(SECOND, f"{YEAR_DIR}/10.yaml")
-    problems: list[Problem] = []
-    merged = merge([first, second], problems)
-    assert problems == []
-    assert merged is not None
-    assert [k["kpi"] for k in merged.data["kpis"]] == ["rate", "offices", "rate2"]
-    assert merged.source.get(("kpis", 0, "kpi")) == at(8, 10)
-    assert merged.source.get(("kpis", 1, "kpi")) == at(2, 10, f"{YEAR_DIR}/10.yaml")
-    assert merged.source.get(("kpis", 2, "actual")) == at(10, 13, f"{YEAR_DIR}/10.yaml")
-    assert merged.source.get(("documents", 0, "id")) == at(2, 9)
 
 
 def test_error_in_the_second_file_names_that_file_and_line(tmp_path: Path) -> None:
@@ -530,19 +516,6 @@ def test_non_list_key_in_two_files_is_an_error_naming_both(tmp_path: Path) -> No
     assert problem.position.line == 2
     assert f"{MAIN}:1" in problem.message
     assert "「$schema」" in problem.message
-
-
-def test_merge_refuses_a_list_written_as_something_else() -> None:
-    first = load_text(DOCUMENTS + KPI, MAIN)
-    second = load_text("kpis: none\n", f"{YEAR_DIR}/10.yaml")
-    problems: list[Problem] = []
-    merged = merge([first, second], problems)
-    problem = only(problems)
-    assert problem.message == "一覧（- で始まる行）で書いてください"
-    assert problem.field == "kpis"
-    assert problem.position == at(1, 7, f"{YEAR_DIR}/10.yaml")
-    # the rest is merged, so that its own problems are found too
-    assert [k["kpi"] for k in merged.data["kpis"]] == ["rate"]
 
 
 def test_problems_in_several_files_are_reported_together(tmp_path: Path) -> None:
