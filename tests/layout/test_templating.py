@@ -24,8 +24,3 @@ def test_a_read_only_place_builds_without_compiled_templates(tmp_path: Path):
     blocked = tmp_path / "file"
     blocked.write_text("")
     assert templating._bytecode_cache(blocked / "jinja") is None
-
-
-def test_spans_and_runs():
-    assert templating.spans(["a", "a", "b"]) == [2, 0, 1]
-    assert templating.runs([1, 1, 2], "real") == [(1, [1, 1]), (2, [2])]

@@ -7,26 +7,25 @@ hashes for the renderers; self-evaluation grades are checked against the KPIs.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from kenpo_report.compute import figures as C
 from kenpo_report.compute.figures import Finding, Quantity
-from kenpo_report.compute.grids import (
-    calendar_grid,
-    comparison_grid,
-    kpi_box_view,
-    series_grid,
-    table_grid,
-)
+from kenpo_report.compute.grids import table_grid
+from kenpo_report.compute.kpi_tables import comparison_grid, kpi_box_view
 from kenpo_report.compute.kpis import KpiResult
+from kenpo_report.compute.series import calendar_grid, series_grid
 from kenpo_report.model import (
     Calendar,
     Chart,
     Columns,
     Comparison,
     Evaluation,
+    Heading,
     Image,
+    Insert,
     KpiBox,
     Series,
     Table,
@@ -34,6 +33,30 @@ from kenpo_report.model import (
 from kenpo_report.validate import Plan
 
 IMAGE_SCHEME = "kenpo-image"
+
+
+@dataclass(frozen=True)
+class HeadingView:
+    """A heading block: its level in the data ("2", "3") and the HTML element it is."""
+
+    text: str
+    level: str
+    tag: str  # a level-2 heading of the data is an h3: the page's own head is the h2
+    type: str = "heading"
+
+
+@dataclass(frozen=True)
+class InsertView:
+    """An inserted document's lines; *size* is the class that sets a long one smaller."""
+
+    caption: str | None
+    lines: list[str]
+    size: str | None
+    type: str = "insert"
+
+
+# An inserted document of more lines than these is set smaller, then smaller still.
+_LONG_INSERT, _XLONG_INSERT = 14, 30
 
 
 def image_url(content: bytes) -> str:
@@ -100,29 +123,12 @@ def block_view(
     if isinstance(block, KpiBox):
         return kpi_box_view(block, kpis, plan)
     if isinstance(block, Chart):
-        return {
-            "type": "chart",
-            "url": chart_url(block),
-            "chart": block,
-            "width": block.width,
-            "data": chart_data(block),
-        }
+        return chart_view(block)
     if isinstance(block, Evaluation):
         findings += grade_findings(block.grade, block.kpis, path, kpis)
         return block
     if isinstance(block, Columns):
-        widths = block.widths or [Decimal(100) / len(block.columns)] * len(block.columns)
-        columns = [
-            {
-                "title": column.title,
-                "blocks": [
-                    block_view(inner, (*path, "columns", c, "blocks", b), kpis, plan, findings)
-                    for b, inner in enumerate(column.blocks)
-                ],
-            }
-            for c, column in enumerate(block.columns)
-        ]
-        return {"type": "columns", "widths": widths, "columns": columns}
+        return _columns_view(block, path, kpis, plan, findings)
     if isinstance(block, Image):
         return {
             "type": "image",
@@ -130,9 +136,54 @@ def block_view(
             "caption": block.caption,
             "width": block.width,
         }
+    if isinstance(block, Heading):
+        return HeadingView(block.text, block.level, f"h{int(block.level) + 1}")
+    if isinstance(block, Insert):
+        return InsertView(block.caption, block.lines, _insert_size(len(block.lines)))
     if block.type == "formula" and block.kpi is not None:
         formula = kpis[block.kpi].definition.formula
         numerator = block.numerator or (formula.numerator if formula else "")
         denominator = block.denominator or (formula.denominator if formula else "")
         return block.model_copy(update={"numerator": numerator, "denominator": denominator})
     return block
+
+
+def chart_view(chart: Chart) -> dict[str, Any]:
+    """A chart, and its figures as tables: a row per category, or a row per series."""
+    data = chart_data(chart)
+    return {
+        "type": "chart",
+        "url": chart_url(chart),
+        "chart": chart,
+        "width": chart.width,
+        "data": data,
+        "title_span": len(chart.series) + 1,
+        "by_series": [
+            {"name": s.name, "cells": [row[i] for row in data]}
+            for i, s in enumerate(chart.series, start=1)
+        ],
+        "by_series_span": len(chart.categories) + 1,
+    }
+
+
+def _columns_view(
+    block: Columns, path: C.Path_, kpis: dict[str, KpiResult], plan: Plan, findings: list[Finding]
+) -> dict[str, Any]:
+    widths = block.widths or [Decimal(100) / len(block.columns)] * len(block.columns)
+    columns = [
+        {
+            "title": column.title,
+            "blocks": [
+                block_view(inner, (*path, "columns", c, "blocks", b), kpis, plan, findings)
+                for b, inner in enumerate(column.blocks)
+            ],
+        }
+        for c, column in enumerate(block.columns)
+    ]
+    return {"type": "columns", "widths": widths, "columns": columns}
+
+
+def _insert_size(lines: int) -> str | None:
+    if lines > _XLONG_INSERT:
+        return "xlong"
+    return "long" if lines > _LONG_INSERT else None

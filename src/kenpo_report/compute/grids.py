@@ -1,29 +1,20 @@
-"""Compute stage, tables: every kind of table reduced to one grid the templates draw.
+"""Compute stage, tables: the grid every kind of table is reduced to, and the free tables.
 
-Free tables (cells computed from ratios, differences, KPI fields), monthly
-series with totals, calendars, branch-vs-national comparisons and KPI boxes;
-widths and alignment derived from the content when the data gives none.
+Free tables (cells computed from ratios, differences, KPI fields) with widths and
+alignment derived from the content when the data gives none. Monthly series and
+calendars are in :mod:`.series`, comparisons and KPI boxes in :mod:`.kpi_tables`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 from kenpo_report.compute import figures as C
 from kenpo_report.compute.figures import Finding, Quantity
 from kenpo_report.compute.kpis import Content, KpiResult, kpi_field
-from kenpo_report.layout.formatting import figure, fiscal_year
-from kenpo_report.model import (
-    Calendar,
-    CellSpec,
-    Comparison,
-    KpiBox,
-    Series,
-    Table,
-)
-from kenpo_report.validate import Plan
+from kenpo_report.layout.formatting import figure
+from kenpo_report.model import CellSpec, Table
 
 
 @dataclass(frozen=True)
@@ -34,6 +25,23 @@ class GridCell:
     header: bool = False
     align: str | None = None
     css: str = ""
+
+    @property
+    def shown_colspan(self) -> int | None:
+        """The colspan the HTML states: none for a single column."""
+        return self.colspan if self.colspan > 1 else None
+
+    @property
+    def shown_rowspan(self) -> int | None:
+        return self.rowspan if self.rowspan > 1 else None
+
+    @property
+    def body_class(self) -> str | None:
+        """A body cell's classes: its alignment, its own class, num for a figure."""
+        figure_cell = isinstance(self.content, Quantity)
+        if not (self.align or self.css or figure_cell):
+            return None
+        return f"{self.align or ''} {self.css}{' num' if figure_cell else ''}"
 
 
 @dataclass(frozen=True)
@@ -237,173 +245,3 @@ def column_counts(rows: list[list[GridCell]]) -> list[int]:
         counts.append(max(used) + 1 if used else 0)
         carried = {c: n - 1 for c, n in carried.items() if n > 1} | spans
     return counts
-
-
-def series_grid(block: Series, path: C.Path_, findings: list[Finding]) -> Grid:
-    head = [GridCell(block.corner, header=True), *(GridCell(c, header=True) for c in block.columns)]
-    if block.total:
-        head.append(GridCell(block.total, header=True))
-    head += [GridCell(c, header=True) for c in block.extra_columns]
-    numeric: list[list[Decimal | None]] = []
-    totals: list[Decimal | None] = []
-    body: list[list[GridCell]] = []
-    for r, row in enumerate(block.rows):
-        row_path = (*path, "rows", r)
-        cells: list[Content]
-        if row.kind == "values":
-            raw = row.values or []
-            values = [v if isinstance(v, Decimal) else None for v in raw]
-            cells = [
-                Quantity(v, C.written_decimals(v), row.unit) if v is not None else str(t)
-                for v, t in zip(values, raw, strict=True)
-            ]
-            row_total: Decimal | None = C.total(values)
-            if row_total is not None:
-                findings += C.check_typed(
-                    row.total,
-                    row_total,
-                    C.written_decimals(row_total),
-                    (*row_path, "total"),
-                    "合計",
-                    "各列の和",
-                )
-        elif row.kind == "cumulative":
-            source = numeric[_of(row, 1)[0]]
-            values = C.cumulative(source)
-            cells = [Quantity(v, 0, row.unit) if v is not None else "" for v in values]
-            row_total = values[-1] if values else None
-        else:  # ratio
-            num_row, den_row = _of(row, 2)
-            values = [
-                C.rate(n, d, row.decimals, row.unit in ("％", "%")) if n is not None and d else None
-                for n, d in zip(numeric[num_row], numeric[den_row], strict=True)
-            ]
-            cells = [Quantity(v, row.decimals, row.unit) if v is not None else "" for v in values]
-            num_total, den_total = totals[num_row], totals[den_row]
-            row_total = (
-                C.rate(num_total, den_total, row.decimals, row.unit in ("％", "%"))
-                if num_total is not None and den_total
-                else None
-            )
-            for i, (typed, value) in enumerate(zip(row.values or [], values, strict=False)):
-                if isinstance(typed, Decimal) and value is not None:
-                    findings += C.check_typed(
-                        typed, value, row.decimals, (*row_path, "values", i), "比", "上の行から計算"
-                    )
-            if row.total is not None and row_total is not None:
-                findings += C.check_typed(
-                    row.total, row_total, row.decimals, (*row_path, "total"), "比", "合計から計算"
-                )
-        numeric.append(values)
-        totals.append(row_total)
-        line = [GridCell(row.label, header=True, align="left"), *(GridCell(c) for c in cells)]
-        if block.total:
-            total_q = (
-                Quantity(
-                    row_total,
-                    row.decimals if row.kind == "ratio" else C.written_decimals(row_total),
-                    row.total_unit or row.unit,
-                )
-                if row_total is not None
-                else None
-            )
-            line.append(
-                GridCell(
-                    f"{figure(total_q)}{row.total_suffix}" if row.total_suffix else total_q,
-                    css="total",
-                )
-            )
-        line += [GridCell(e) for e in row.extra]
-        body.append(line)
-    label = block.label_width
-    rest = (Decimal(100) - label) / Decimal(len(head) - 1)
-    widths = [label, *[rest] * (len(head) - 1)]
-    return Grid([head], body, widths, block.caption, block.note, css="series")
-
-
-def _of(row: Any, count: int) -> list[int]:
-    of = row.of or []
-    if len(of) != count:
-        raise AssertionError("validated by check_series")  # pragma: no cover
-    return of
-
-
-def calendar_grid(block: Calendar) -> Grid:
-    head = [GridCell(block.corner, header=True), *(GridCell(c, header=True) for c in block.columns)]
-    body = []
-    for row in block.rows:
-        if row.header:
-            body.append([GridCell(row.label, colspan=len(head), header=True, align="left")])
-            continue
-        body.append(
-            [
-                GridCell(row.label, header=True, align="left"),
-                *(GridCell(row.marks.get(c, "")) for c in block.columns),
-            ]
-        )
-    label = block.label_width
-    rest = (Decimal(100) - label) / Decimal(len(block.columns))
-    return Grid(
-        [head],
-        body,
-        [label, *[rest] * len(block.columns)],
-        block.caption,
-        block.note,
-        css="calendar",
-    )
-
-
-def comparison_grid(block: Comparison, kpi: KpiResult, plan: Plan) -> Grid:
-    current = block.basis == "current"
-    own, nat = ("actual", "national") if current else ("prior", "national_prior")
-    cols = block.columns
-    with_diff = current and cols.diff is not None
-    head = [
-        GridCell(block.title, header=True),
-        GridCell(cols.denominator, header=True),
-        GridCell(cols.numerator, header=True),
-        GridCell(cols.rate, header=True),
-    ]
-    if with_diff:
-        head.append(GridCell(cols.diff, header=True))
-    rows = []
-    for label, name in ((plan.branch.name, own), ("全国", nat)):
-        line = [
-            GridCell(label, header=True),
-            GridCell(kpi.counts.get(f"{name}_denominator")),
-            GridCell(kpi.counts.get(f"{name}_numerator")),
-            GridCell(getattr(kpi, name)),
-        ]
-        if with_diff and name == own:
-            line.append(GridCell(kpi.diff if current else kpi.prior_diff, rowspan=2))
-        rows.append(line)
-    rank = kpi.entry.rank if current else kpi.entry.prior_rank
-    if current and rank:
-        rows.append(
-            [GridCell(block.rank_label, header=True), GridCell(f"{rank}位", colspan=len(head) - 1)]
-        )
-    widths = [Decimal(22), *[Decimal(78) / (len(head) - 1)] * (len(head) - 1)]
-    return Grid([head], rows, widths, block.caption, block.note, css="comparison")
-
-
-def kpi_box_view(block: KpiBox, kpis: dict[str, KpiResult], plan: Plan) -> Any:
-    fy = fiscal_year(plan.year)
-    columns = block.columns or (f"{fy} 目標", f"{fy} 実績")
-    head = [
-        GridCell("", header=True),
-        GridCell(columns[0], header=True),
-        GridCell(columns[1], header=True),
-    ]
-    body = [
-        [
-            GridCell(row.label, header=True),
-            GridCell(kpis[row.kpi].target_text),
-            GridCell(kpis[row.kpi].actual),
-        ]
-        for row in block.rows
-    ]
-    statements = block.statements or [kpis[row.kpi].statement for row in block.rows]
-    grid = Grid(
-        [head], body, [Decimal(34), Decimal(33), Decimal(33)], None, block.note, css="kpi-box"
-    )
-    return {"type": "kpi_box", "title": block.title, "statements": statements, "grid": grid}

@@ -53,6 +53,38 @@ class KpiResult:
     anchor: str | None
     next: KpiResult | None = None  # the same KPI in the following year's plan
 
+    @property
+    def achieved_word(self) -> str | None:
+        """達成 or 未達成; None while the KPI is not judged (no actual, no target)."""
+        return None if self.achieved is None else ACHIEVED_WORDS[self.achieved]
+
+    @property
+    def achieved_mark(self) -> str | None:
+        """〇 or × as a character."""
+        return None if self.achieved is None else ("〇" if self.achieved else "×")
+
+    @property
+    def mark(self) -> str | None:
+        """The name of the drawn mark (:mod:`kenpo_report.layout.marks`): achieved or missed."""
+        return None if self.achieved is None else ("achieved" if self.achieved else "missed")
+
+    @property
+    def rank_text(self) -> str | None:
+        return f"{self.entry.rank}位" if self.entry.rank else None
+
+    @property
+    def changed(self) -> bool:
+        """The target was changed during the year: target_before says what it was."""
+        before = self.entry.target_before
+        return bool(before) and before != self.target_text
+
+    @property
+    def change_word(self) -> str:
+        return "（変更有）" if self.changed else "（変更無）"
+
+
+ACHIEVED_WORDS = {True: "達成", False: "未達成"}
+
 
 # --- KPIs -------------------------------------------------------------------
 
@@ -102,74 +134,30 @@ def kpi_result(
 ) -> KpiResult:
     definition = _as_written(plan.catalog.kpis[entry.kpi], entry)
     path: C.Path_ = ("kpis", index)
-    actual = kpi_value(entry.actual, definition, (*path, "actual"), findings)
-    prior = kpi_value(entry.prior, definition, (*path, "prior"), findings)
-    basis = kpi_value(entry.basis, definition, (*path, "basis"), findings)
-    national = kpi_value(entry.national, definition, (*path, "national"), findings)
-    national_prior = kpi_value(
-        entry.national_prior, definition, (*path, "national_prior"), findings
-    )
-    if entry.kpi in previous:
-        last_year = kpi_value(previous[entry.kpi], definition, (*path, "prior"), [])
-        if last_year is not None and prior is not None and last_year.value != prior.value:
-            findings.append(
-                Finding(
-                    f"前年度実績 {figure(prior)} が前年度のファイルの実績 {figure(last_year)} と一致しません。"
-                    "前年度のファイルの実績を使います",
-                    (*path, "prior"),
-                )
-            )
-        prior = last_year or prior
+    figures = _figures(entry, definition, path, previous, findings)
+    actual, prior = figures["actual"], figures["prior"]
     word = direction_word(definition.direction)
-    target: Quantity | None
-    if entry.target == PRIOR_YEAR:
-        # Without a prior only in a plan with no actual (validated): the words stand alone.
-        target = basis or prior
-        phrase = f"対前年度{word}"
-    else:
-        target = Quantity(entry.target, C.written_decimals(entry.target), definition.unit)
-        phrase = f"{figure(target)}{word}"
+    target, phrase = _target(entry, definition, figures["basis"] or prior, word)
     achieved = (
         C.achieved(actual.value, target.value, definition.direction) if actual and target else None
     )
-    diff = _diff(actual, national)
-    prior_diff = _diff(prior, national_prior)
-    counts: dict[str, Quantity] = {}
-    unit = definition.count_unit or ""
-    for name, fig in (
-        ("actual", entry.actual),
-        ("prior", entry.prior),
-        ("national", entry.national),
-        ("national_prior", entry.national_prior),
-    ):
-        if isinstance(fig, Ratio):
-            counts[f"{name}_numerator"] = Quantity(fig.numerator, 0, unit)
-            counts[f"{name}_denominator"] = Quantity(fig.denominator, 0, unit)
+    diff = _diff(actual, figures["national"])
     name = entry.name or definition.name
     own = {
         "name": name,
         "target": target,
         "prior": prior,
-        "basis": basis or prior,
+        "basis": figures["basis"] or prior,
         "actual": actual,
-        "national": national,
-        "national_prior": national_prior,
+        "national": figures["national"],
+        "national_prior": figures["national_prior"],
         "direction": word,
-        "achieved": None if achieved is None else ("達成" if achieved else "未達成"),
+        "achieved": None if achieved is None else ACHIEVED_WORDS[achieved],
         "rank": f"{entry.rank}位" if entry.rank else None,
         "prior_rank": f"{entry.prior_rank}位" if entry.prior_rank else None,
         "diff": diff,
     }
-    found = text if text is not None else TextFindings()
-
-    def written(name: str, default: str) -> str:
-        """The entry's own wording of *name*, its references resolved, or *default*."""
-        template = getattr(entry, name)
-        if template is None:
-            return default
-        value = resolve_text(template, (*path, name), _own_lookup(own), found)
-        return figure(value, "－")
-
+    written = _Wording(entry, path, own, text if text is not None else TextFindings())
     target_text = written("target_label", f"{figure(target)}{word}" if target else phrase)
     return KpiResult(
         entry=entry,
@@ -181,21 +169,90 @@ def kpi_result(
         target_text=target_text,
         prior_text=written("prior_label", figure(prior, "－")),
         result_text=written("result_label", "") or None,
-        notes=[
-            figure(resolve_text(n, (*path, "notes", i), _own_lookup(own), found), "－")
-            for i, n in enumerate(entry.notes)
-        ],
+        notes=written.notes(),
         actual=actual,
         achieved=achieved,
         prior=prior,
-        national=national,
-        national_prior=national_prior,
+        national=figures["national"],
+        national_prior=figures["national_prior"],
         diff=diff,
-        prior_diff=prior_diff,
-        counts=counts,
+        prior_diff=_diff(prior, figures["national_prior"]),
+        counts=_counts(entry, definition),
         anchor=anchors.get(entry.page) if entry.page else anchors.get(f"kpi:{entry.kpi}"),
         next=(following or {}).get(entry.successor or entry.kpi),
     )
+
+
+def _figures(
+    entry: KpiEntry,
+    definition: KpiDefinition,
+    path: C.Path_,
+    previous: dict[str, Decimal | Ratio],
+    findings: list[Finding],
+) -> dict[str, Quantity | None]:
+    """The entry's figures; the prior year's file's actual wins over a retyped prior."""
+    figures = {
+        name: kpi_value(getattr(entry, name), definition, (*path, name), findings)
+        for name in ("actual", "prior", "basis", "national", "national_prior")
+    }
+    prior = figures["prior"]
+    if entry.kpi in previous:
+        last_year = kpi_value(previous[entry.kpi], definition, (*path, "prior"), [])
+        if last_year is not None and prior is not None and last_year.value != prior.value:
+            findings.append(
+                Finding(
+                    f"前年度実績 {figure(prior)} が前年度のファイルの実績 {figure(last_year)} と一致しません。"
+                    "前年度のファイルの実績を使います",
+                    (*path, "prior"),
+                )
+            )
+        figures["prior"] = last_year or prior
+    return figures
+
+
+def _target(
+    entry: KpiEntry, definition: KpiDefinition, basis: Quantity | None, word: str
+) -> tuple[Quantity | None, str]:
+    """The target figure and the phrase a generated sentence says it with."""
+    if entry.target == PRIOR_YEAR:
+        # Without a prior only in a plan with no actual (validated): the words stand alone.
+        return basis, f"対前年度{word}"
+    target = Quantity(entry.target, C.written_decimals(entry.target), definition.unit)
+    return target, f"{figure(target)}{word}"
+
+
+def _counts(entry: KpiEntry, definition: KpiDefinition) -> dict[str, Quantity]:
+    """The numerators and denominators of the figures given as ratios."""
+    counts: dict[str, Quantity] = {}
+    unit = definition.count_unit or ""
+    for name in ("actual", "prior", "national", "national_prior"):
+        fig = getattr(entry, name)
+        if isinstance(fig, Ratio):
+            counts[f"{name}_numerator"] = Quantity(fig.numerator, 0, unit)
+            counts[f"{name}_denominator"] = Quantity(fig.denominator, 0, unit)
+    return counts
+
+
+class _Wording:
+    """The entry's own wording of a field, its references ({target}, {prior}…) resolved."""
+
+    def __init__(
+        self, entry: KpiEntry, path: C.Path_, own: dict[str, Any], found: TextFindings
+    ) -> None:
+        self.entry, self.path, self.found = entry, path, found
+        self.lookup = _own_lookup(own)
+
+    def __call__(self, name: str, default: str) -> str:
+        template = getattr(self.entry, name)
+        if template is None:
+            return default
+        return figure(resolve_text(template, (*self.path, name), self.lookup, self.found), "－")
+
+    def notes(self) -> list[str]:
+        return [
+            figure(resolve_text(n, (*self.path, "notes", i), self.lookup, self.found), "－")
+            for i, n in enumerate(self.entry.notes)
+        ]
 
 
 def _own_lookup(own: dict[str, Any]):
@@ -240,9 +297,9 @@ def kpi_field(result: KpiResult, name: str) -> Content:
     if name == "basis":
         return result.target if result.entry.target == PRIOR_YEAR else result.prior
     if name == "achieved":
-        return "－" if result.achieved is None else ("達成" if result.achieved else "未達成")
+        return result.achieved_word or "－"
     if name == "mark":
-        return "－" if result.achieved is None else ("〇" if result.achieved else "×")
+        return result.achieved_mark or "－"
     if name == "group":
         return result.entry.group or ""
     if name in ("next_target", "next_statement"):
@@ -250,7 +307,7 @@ def kpi_field(result: KpiResult, name: str) -> Content:
             return "－"
         return result.next.target_text if name == "next_target" else result.next.statement
     if name == "rank":
-        return f"{result.entry.rank}位" if result.entry.rank else "－"
+        return result.rank_text or "－"
     if name == "prior_rank":
         return f"{result.entry.prior_rank}位" if result.entry.prior_rank else "－"
     if name in result.counts:
@@ -260,6 +317,5 @@ def kpi_field(result: KpiResult, name: str) -> Content:
     if name == "target_before":
         return result.entry.target_before or result.target_text
     if name == "change":
-        before = result.entry.target_before
-        return "（変更有）" if before and before != result.target_text else "（変更無）"
+        return result.change_word
     return getattr(result, name, None)

@@ -1,9 +1,11 @@
 """Compute stage: a validated plan -> report data for the templates.
 
 Every derived figure is computed here from the plan (via :mod:`compute`):
-KPI results (:mod:`.kpi_results`), measures with their references and named
-figures (:mod:`.measure_views`), free blocks and tables (:mod:`.block_views`,
-:mod:`.grids`). No I/O, no formatting.
+KPI results (:mod:`.kpis`), measures with their references and named
+figures (:mod:`.measures`), free blocks and tables (:mod:`.blocks`,
+:mod:`.grids`), and what the document's style decides (:mod:`.styles`). No I/O;
+the display strings compute builds (fiscal years, generated sentences) go
+through :mod:`kenpo_report.layout.formatting`.
 """
 
 from __future__ import annotations
@@ -34,10 +36,9 @@ from kenpo_report.compute.prose import (
     typed_warnings,
     walk_texts,
 )
+from kenpo_report.compute.styles import style_view
 from kenpo_report.layout.formatting import fiscal_year
-from kenpo_report.model import (
-    DocumentSettings,
-)
+from kenpo_report.model import DocumentSettings, Page
 from kenpo_report.validate import MEASURE_BLOCKS, Plan
 
 
@@ -49,6 +50,11 @@ class PageView:
     title: str
     group: str | None
     blocks: list[Any]
+
+    @property
+    def divider(self) -> bool:
+        """A section's divider page: its title alone, no page head."""
+        return self.layout == "divider"
 
 
 @dataclass
@@ -69,6 +75,10 @@ class Report:
     # name -> what {name} prints: named figures and KPI fields (for views that cite).
     lookup: Any = field(default=None, repr=False, compare=False)
     cover: CoverView | None = None
+    prior_fiscal_year: str = ""
+    next_fiscal_year: str = ""
+    # What the document's style decides beyond the shared views (see .styles).
+    view: Any = field(default=None, repr=False, compare=False)
 
     @property
     def achieved_count(self) -> tuple[int, int]:
@@ -79,11 +89,7 @@ class Report:
 def build_report(plan: Plan, document: DocumentSettings) -> Report:
     findings: list[Finding] = []
     text = TextFindings()
-    anchors = {page.id: _anchor(page.id, i) for i, page in enumerate(plan.data.pages)}
-    anchors |= {m.id: f"measure-{m.id}" for m in plan.data.measures}
-    for m in plan.data.measures:  # a KPI's page is the first measure that reports it
-        for kpi_id in m.kpi_ids:
-            anchors.setdefault(f"kpi:{kpi_id}", f"measure-{m.id}")
+    anchors = _anchors(plan)
     previous = previous_actuals(plan)
     following = following_year(plan)
     kpis = [
@@ -94,47 +100,21 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
     figures = named_figures(plan, by_id, text)
     lookup = reference_lookup(by_id, figures)
     index = data_figure_index(kpis, figures)
-    for i, entry in enumerate(plan.data.kpis):
-        # A KPI's own wording cites its own figures without the id: {prior}.
-        own = {typed: ref.removeprefix(f"{entry.kpi}.") for typed, ref in index.items()}
-        for name in ("statement", "target_label", "prior_label", "notes"):
-            for path, value in walk_texts(getattr(entry, name), ("kpis", i, name)):
-                findings += typed_warnings(value, path, own)
-    pages = []
-    for p, page in enumerate(plan.data.pages):
-        base: C.Path_ = ("pages", p)
-        page, retyped = cited(page, base, lookup, index, text)
-        findings += retyped
-        pages.append(
-            PageView(
-                anchor=_anchor(page.id, p),
-                layout=page.layout,
-                section=page.section,
-                title=page.title,
-                group=page.group,
-                blocks=[
-                    block_view(block, (*base, "blocks", b), by_id, plan, findings)
-                    for b, block in enumerate(page.blocks)
-                ],
-            )
-        )
+    findings += _retyped_in_kpi_wording(plan, index)
+    pages = [
+        _page_view(plan, p, page, (by_id, lookup, index, text), findings)
+        for p, page in enumerate(plan.data.pages)
+    ]
     measures = [
         measure_view(plan, m, i, by_id, lookup, index, text, findings)
         for i, m in enumerate(plan.data.measures)
     ]
     sections = section_views(plan, measures, lookup, index, text, findings, by_id)
+    # Taken before the cover's texts are resolved: their reference warnings are not reported.
     findings += text.warnings
-    if document.kind in ("results", "self_evaluation"):
-        findings += unreported(plan)
-    if document.kind == "self_evaluation":
-        # Before the year is reported (no actual, no grade yet: a year made by `new`)
-        # the grades are still to be written; after, a missing one is an error.
-        started = any(e.actual is not None for e in plan.data.kpis) or any(
-            m.evaluation is not None for m in plan.data.measures
-        )
-        (text.errors if started else findings).extend(ungraded(plan))
+    findings += _document_findings(plan, document, text)
     cover = cover_view(plan, document, by_id, lookup, index, text, findings)
-    return Report(
+    report = Report(
         branch=plan.branch.name,
         branch_short=plan.branch.short_name,
         organization=plan.branch.organization,
@@ -150,7 +130,69 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
         sections=sections,
         lookup=lookup,
         cover=cover,
+        prior_fiscal_year=fiscal_year(plan.year - 1),
+        next_fiscal_year=fiscal_year(plan.year + 1),
     )
+    report.view = style_view(plan, report)
+    return report
+
+
+def _anchors(plan: Plan) -> dict[str | None, str]:
+    """Page and measure ids -> their anchors; a KPI's page is the first measure reporting it."""
+    anchors: dict[str | None, str] = {
+        page.id: _anchor(page.id, i) for i, page in enumerate(plan.data.pages)
+    }
+    anchors |= {m.id: f"measure-{m.id}" for m in plan.data.measures}
+    for m in plan.data.measures:
+        for kpi_id in m.kpi_ids:
+            anchors.setdefault(f"kpi:{kpi_id}", f"measure-{m.id}")
+    return anchors
+
+
+def _retyped_in_kpi_wording(plan: Plan, index: dict[str, str]) -> list[Finding]:
+    """Figures a KPI's own wording retypes; it cites its own without the id: {prior}."""
+    found: list[Finding] = []
+    for i, entry in enumerate(plan.data.kpis):
+        own = {typed: ref.removeprefix(f"{entry.kpi}.") for typed, ref in index.items()}
+        for name in ("statement", "target_label", "prior_label", "notes"):
+            for path, value in walk_texts(getattr(entry, name), ("kpis", i, name)):
+                found += typed_warnings(value, path, own)
+    return found
+
+
+def _page_view(
+    plan: Plan, p: int, page: Page, refs: tuple[Any, ...], findings: list[Finding]
+) -> PageView:
+    by_id, lookup, index, text = refs
+    base: C.Path_ = ("pages", p)
+    page, retyped = cited(page, base, lookup, index, text)
+    findings += retyped
+    return PageView(
+        anchor=_anchor(page.id, p),
+        layout=page.layout,
+        section=page.section,
+        title=page.title,
+        group=page.group,
+        blocks=[
+            block_view(block, (*base, "blocks", b), by_id, plan, findings)
+            for b, block in enumerate(page.blocks)
+        ],
+    )
+
+
+def _document_findings(plan: Plan, document: DocumentSettings, text: TextFindings) -> list[Finding]:
+    """What the document's kind asks of the data: actuals reported, grades given."""
+    found: list[Finding] = []
+    if document.kind in ("results", "self_evaluation"):
+        found += unreported(plan)
+    if document.kind == "self_evaluation":
+        # Before the year is reported (no actual, no grade yet: a year made by `new`)
+        # the grades are still to be written; after, a missing one is an error.
+        started = any(e.actual is not None for e in plan.data.kpis) or any(
+            m.evaluation is not None for m in plan.data.measures
+        )
+        (text.errors if started else found).extend(ungraded(plan))
+    return found
 
 
 def charts(report: Report) -> list[dict[str, Any]]:

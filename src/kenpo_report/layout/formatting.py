@@ -41,10 +41,15 @@ def fiscal_year(year: int, digits: str = "ascii") -> str:
 
 
 def _digits(n: int, digits: str) -> str:
-    text = str(n)
-    if digits == "full":
-        return text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    return text
+    return full_width(n) if digits == "full" else str(n)
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def full_width(n: int | str) -> str:
+    """12 -> '１２': numbering in full-width digits (the templates' ``wide`` filter)."""
+    return str(n).translate(_FULL_WIDTH)
 
 
 def number(value: Decimal, decimals: int | None = None) -> str:

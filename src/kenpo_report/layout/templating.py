@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from kenpo_report.compute.figures import Quantity
+
+# The build hands these to every template (a style of one's own may use them).
+from kenpo_report.compute.styles.common import runs as runs
+from kenpo_report.compute.styles.common import spans as spans
 from kenpo_report.errors import UserError
 from kenpo_report.layout import formatting, marks
 
@@ -37,8 +40,7 @@ def environment(templates: Path, compiled: Path | None = None) -> jinja2.Environ
     env.filters["mark_url"] = marks.url
     env.globals["mark_meanings"] = marks.MEANINGS
     env.filters["number"] = formatting.number
-    env.filters["fiscal_year"] = formatting.fiscal_year
-    env.filters["fiscal_year_before"] = lambda year: formatting.fiscal_year(year - 1)
+    env.filters["wide"] = formatting.full_width
     env.tests["quantity"] = lambda value: isinstance(value, Quantity)
     return env
 
@@ -77,26 +79,3 @@ def render(
         raise UserError.single(
             f"様式「{style}」が使う項目がデータにありません: {exc.message}"
         ) from None
-
-
-def spans(values: list[object]) -> list[int]:
-    """Row spans for merging equal neighbours: [a, a, b] -> [2, 0, 1] (0 = merged away)."""
-    out = [0] * len(values)
-    start = 0
-    for i in range(1, len(values) + 1):
-        if i == len(values) or values[i] != values[start]:
-            out[start] = i - start
-            start = i
-    return out
-
-
-def runs(items: list[Any], attribute: str) -> list[tuple[object, list[Any]]]:
-    """Consecutive items grouped by an attribute, in their order (Jinja's groupby sorts)."""
-    out: list[tuple[object, list[Any]]] = []
-    for item in items:
-        key = getattr(item, attribute)
-        if out and out[-1][0] == key:
-            out[-1][1].append(item)
-        else:
-            out.append((key, [item]))
-    return out
