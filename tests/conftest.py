@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary copy of the project, and one real build of it."""
+"""Shared fixtures: a temporary copy of the project, real builds of it, small projects."""
 
 from __future__ import annotations
 
@@ -51,12 +51,55 @@ TARGETS = _targets()
 
 
 @pytest.fixture(scope="session")
-def built_everything(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Every document of plans/, built once per test session."""
-    project = copy_project(tmp_path_factory.mktemp("everything") / "project")
+def built_everything(tmp_path_factory: pytest.TempPathFactory, built) -> Project:
+    """Every document of plans/, built once per test session.
+
+    It starts from a copy of the ``built`` project, outputs and build manifest included, so
+    that 岩手 2024 is not built a second time: its build finds its outputs up to date."""
+    target = tmp_path_factory.mktemp("everything") / "project"
+    project = Project.at(shutil.copytree(built[0].root, target))
     for branch, year in TARGETS:
         build(project, branch, year)
     return project
+
+
+BRANCH_YAML = "name: テスト支部\nshort_name: テスト\n"
+
+
+def write_project(
+    root: Path,
+    year_files: dict[str, str],
+    *,
+    catalog: str | None = None,
+    templates: tuple[str, ...] | None = None,
+    branch: str = "x",
+    year: int = 2024,
+    branch_yaml: str = BRANCH_YAML,
+) -> Project:
+    """A small project at *root* that a test states: one branch-year's *year_files*.
+
+    The catalogue is *catalog*, or the real one of *year*. The templates are the real ones
+    with the fonts, or only the empty files named in *templates* (such as
+    ``"iwate/results.html.j2"``): enough to check and compute, and quicker to write.
+    """
+    if templates is None:
+        for name in ("templates", "fonts"):
+            shutil.copytree(ROOT / name, root / name)
+    for name in templates or ():
+        (root / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "templates" / name).write_text("", encoding="utf-8")
+    (root / "plans" / "catalog").mkdir(parents=True)
+    catalog_file = root / "plans" / "catalog" / f"{year}.yaml"
+    if catalog is None:
+        shutil.copyfile(ROOT / "plans" / "catalog" / f"{year}.yaml", catalog_file)
+    else:
+        catalog_file.write_text(catalog, encoding="utf-8")
+    folder = root / "plans" / branch / str(year)
+    folder.mkdir(parents=True)
+    (folder.parent / "branch.yaml").write_text(branch_yaml, encoding="utf-8")
+    for name, text in year_files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return Project.at(root)
 
 
 def pdf_text(path: Path, page: int | None = None, layout: bool = True) -> str:

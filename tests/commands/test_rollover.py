@@ -180,14 +180,31 @@ def plan_texts(blocks):
     return items
 
 
+def _leading_comments(path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))]
+
+
 def test_new_year_writes_the_same_files_with_modeline(iwate_2025):
+    """Every file keeps its leading comments, modeline first, 令和6年度 moved to 令和7年度
+    (the titles of 00 and 10; the others name no year), and says where it came from."""
     project, result = iwate_2025
-    old = [p.name for p in project.year_files("iwate", 2024)]
-    assert [p.name for p in result.written] == old
-    for path in result.written:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "# yaml-language-server: $schema=../../../schema/branch-year.schema.json"
-        assert "令和7年度" in "\n".join(lines[:3]) or path.name.startswith(("2", "3", "4"))
+    old = project.year_files("iwate", 2024)
+    assert [p.name for p in result.written] == [p.name for p in old]
+    made = (
+        "# 令和6年度（plans/iwate/2024/）から kenpo-report new で作りました。"
+        "「記入待ち」の箇所を書き、「確認」の箇所を見直してください。"
+    )
+    titles = {
+        "00-document.yaml": "# 岩手支部 令和7年度 事業実施状況（文書の設定と区分の扉）",
+        "10-kpis.yaml": "# 岩手支部 令和7年度 KPI一覧（表示順）。率は件数から計算します。",
+    }
+    for before, path in zip(old, result.written, strict=True):
+        then, now = _leading_comments(before), _leading_comments(path)
+        assert now[0] == "# yaml-language-server: $schema=../../../schema/branch-year.schema.json"
+        assert now == [*(line.replace("令和6年度", "令和7年度") for line in then), made]
+        moved = [line for line in now if "令和7年度" in line]
+        assert moved == ([titles[path.name]] if path.name in titles else []), path.name
 
 
 def test_new_year_checks_with_only_the_waiting_actuals(iwate_2025):

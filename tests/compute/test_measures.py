@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import write_project
 from kenpo_report.build.pipeline import build, check
 from kenpo_report.compute.report import build_report
 from kenpo_report.errors import UserError
@@ -91,21 +90,8 @@ measures:
 
 
 def write(root: Path, files: dict[str, str], real_templates: bool = False) -> Project:
-    if real_templates:
-        shutil.copytree(ROOT / "templates", root / "templates")
-        shutil.copytree(ROOT / "fonts", root / "fonts")
-    else:
-        (root / "templates" / "iwate").mkdir(parents=True)
-        (root / "templates" / "iwate" / "results.html.j2").write_text("", encoding="utf-8")
-    (root / "plans" / "catalog").mkdir(parents=True)
-    (root / "plans" / "catalog" / "2024.yaml").write_text(CATALOG, encoding="utf-8")
-    (root / "plans" / "x" / "2024").mkdir(parents=True)
-    (root / "plans" / "x" / "branch.yaml").write_text(
-        "name: テスト支部\nshort_name: テスト\n", encoding="utf-8"
-    )
-    for name, text in files.items():
-        (root / "plans" / "x" / "2024" / name).write_text(text, encoding="utf-8")
-    return Project.at(root)
+    templates = None if real_templates else ("iwate/results.html.j2",)
+    return write_project(root, files, catalog=CATALOG, templates=templates)
 
 
 def year(kind: str = "results", style: str = "iwate", measures: str = MEASURES) -> dict[str, str]:

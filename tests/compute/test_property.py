@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from conftest import write_project
 from kenpo_report.build.pipeline import build, lay_out
 from kenpo_report.compute.prose import show
 from kenpo_report.compute.references import substitute
@@ -39,7 +40,6 @@ from kenpo_report.model import Block
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
 OUT = ("output", "x", str(YEAR))
 
@@ -146,15 +146,11 @@ def _png() -> bytes:
 
 @pytest.fixture(scope="module")
 def prop_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("property") / "project"
-    for name in ("templates", "fonts"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "plans" / "catalog").mkdir(parents=True)
-    shutil.copy(ROOT / "plans" / "catalog" / f"{YEAR}.yaml", root / "plans" / "catalog")
-    (root / "plans" / "x" / str(YEAR)).mkdir(parents=True)
-    (root / "plans" / "x" / "images").mkdir()
-    (root / "plans" / "x" / "images" / "dot.png").write_bytes(_png())
-    return Project.at(root)
+    """The real templates and catalogue; each example writes branch.yaml and 00.yaml."""
+    project = write_project(tmp_path_factory.mktemp("property") / "project", {}, year=YEAR)
+    (project.plans / "x" / "images").mkdir()
+    (project.plans / "x" / "images" / "dot.png").write_bytes(_png())
+    return project
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -33,7 +33,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import copy_project
+from conftest import copy_project, write_project
 from conftest import run_main as run
 from kenpo_report.errors import UserError
 from kenpo_report.project import Project
@@ -63,6 +63,28 @@ WRITE_LIMITED = (
 )
 POSITION = re.compile(r"plans/iwate/2024/[\w.-]+\.yaml:\d+:\d+")
 FSIZE_LIMIT = 100_000
+# A small results document: a KPI, a page citing it, a table. What depends only on the
+# build's options or on --all (not on the real plan) is shown on it, in a second or two.
+SMALL_YEAR = {
+    "00-document.yaml": (
+        "documents:\n"
+        "  - {id: results, kind: results, style: iwate, title: 小さな報告書, date: 2025-07-31}\n"
+        "pages:\n"
+        "  - title: 概要\n"
+        "    blocks:\n"
+        '      - {type: paragraph, text: "受診率は{checkup_rate.actual}でした。"}\n'
+        '      - {type: table, header: [[項目, 件数]], rows: [[健診, {number: "1200"}]]}\n'
+    ),
+    KPIS: (
+        "kpis:\n"
+        "  - kpi: checkup_rate\n"
+        "    number: ①\n"
+        "    item: 健診\n"
+        '    target: "64.4"\n'
+        '    actual: "61.6"\n'
+        "    rank: 22\n"
+    ),
+}
 
 
 # --- helpers -------------------------------------------------------------------
@@ -287,7 +309,10 @@ def http_server() -> Iterator[tuple[int, list[str]]]:
     """A loopback server that records every request it gets."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
     server.hits = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop to look (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield server.server_address[1], server.hits  # type: ignore[attr-defined]
@@ -622,28 +647,24 @@ def test_real_png_in_the_branch_is_built_into_pdf_and_docx(hostile):
 # --- 17: --all with one broken branch ------------------------------------------
 
 
-def test_build_all_with_one_broken_branch(project, capsys):
+def test_build_all_with_one_broken_branch(tmp_path, capsys):
     """#17: the broken branch-year fails (exit 1, its file named), the good one is written."""
-    plans = project.plans
-    shutil.copytree(plans / "iwate", plans / "iwate2")
-    shutil.copytree(plans / "iwate", plans / "iwate3")
-    for other in plans.iterdir():  # exactly the two branch-years, to keep the test short
-        if other.name not in ("catalog", "iwate2", "iwate3"):
-            shutil.rmtree(other)
-    edit(year_file(project, KPIS, "iwate3"), "rank: 22", "rnak: 22")
-    assert project.branch_years() == [("iwate2", 2024), ("iwate3", 2024)]
+    project = write_project(tmp_path, SMALL_YEAR, branch="small2")
+    shutil.copytree(project.plans / "small2", project.plans / "small3")
+    edit(year_file(project, KPIS, "small3"), "rank: 22", "rnak: 22")
+    assert project.branch_years() == [("small2", 2024), ("small3", 2024)]
     assert run(project, "build", "--all", "--format", "pdf") == 1
     err = capsys.readouterr().err
-    assert "plans/iwate3/2024/10-kpis.yaml:" in err
+    assert "plans/small3/2024/10-kpis.yaml:" in err
     assert "不明な項目「rnak」" in err
-    assert "iwate3 2024" in err
+    assert "small3 2024" in err
     errors = [t for t in err.splitlines() if ": エラー: " in t]
     assert errors
-    assert all(t.startswith("plans/iwate3/") for t in errors), errors
+    assert all(t.startswith("plans/small3/") for t in errors), errors
     assert [p.relative_to(project.output).as_posix() for p in output_files(project)] == [
-        "iwate2/2024/results.pdf"
+        "small2/2024/results.pdf"
     ]
-    qpdf_check(out_dir(project, "iwate2") / "results.pdf")
+    qpdf_check(out_dir(project, "small2") / "results.pdf")
 
 
 # --- 18, 19: reproducibility and validity ------------------------------------
@@ -672,14 +693,15 @@ def test_outputs_pass_qpdf_and_zip_checks(built, hostile, which):
             docx_check(path)
 
 
-def test_pdf_a_3b_declares_part_3_conformance_b(project):
+def test_pdf_a_3b_declares_part_3_conformance_b(tmp_path):
     """#19: --pdf-variant pdf/a-3b: XMP pdfaid:part 3 / conformance B; qpdf --check.
     (A child process: WeasyPrint leaves its sRGB profile file open in this mode.)"""
+    project = write_project(tmp_path, SMALL_YEAR, branch="small")
     result = run_cli(
-        project, "build", "iwate", "2024", "--format", "pdf", "--pdf-variant", "pdf/a-3b"
+        project, "build", "small", "2024", "--format", "pdf", "--pdf-variant", "pdf/a-3b"
     )
     assert result.returncode == 0, result.stderr
-    path = out_dir(project) / "results.pdf"
+    path = out_dir(project, "small") / "results.pdf"
     qpdf_check(path)
     with pikepdf.open(path) as pdf:
         meta = pdf.open_metadata()
@@ -687,13 +709,14 @@ def test_pdf_a_3b_declares_part_3_conformance_b(project):
         assert str(meta.get("pdfaid:conformance")) == "B"
 
 
-def test_pdf_ua_1_is_tagged(project):
+def test_pdf_ua_1_is_tagged(tmp_path):
     """#19: --pdf-variant pdf/ua-1: /StructTreeRoot and /MarkInfo /Marked true; qpdf --check."""
+    project = write_project(tmp_path, SMALL_YEAR, branch="small")
     result = run_cli(
-        project, "build", "iwate", "2024", "--format", "pdf", "--pdf-variant", "pdf/ua-1"
+        project, "build", "small", "2024", "--format", "pdf", "--pdf-variant", "pdf/ua-1"
     )
     assert result.returncode == 0, result.stderr
-    path = out_dir(project) / "results.pdf"
+    path = out_dir(project, "small") / "results.pdf"
     qpdf_check(path)
     with pikepdf.open(path) as pdf:
         assert "/StructTreeRoot" in pdf.Root

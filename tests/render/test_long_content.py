@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import docx
 
-from conftest import ROOT
+from conftest import write_project
 from kenpo_report.build.pipeline import build
-from kenpo_report.project import Project
 
 ROWS = 2000
 
 
 def test_2000_row_table_keeps_every_cell_and_repeats_its_header(tmp_path):
-    for name in ("templates", "fonts"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "plans" / "catalog").mkdir(parents=True)
-    shutil.copy(ROOT / "plans" / "catalog" / "2024.yaml", tmp_path / "plans" / "catalog")
-    (tmp_path / "plans" / "x" / "2024").mkdir(parents=True)
-    (tmp_path / "plans" / "x" / "branch.yaml").write_text(
-        "name: 試験支部\nshort_name: 試験\n", encoding="utf-8"
-    )
     rows = "\n".join(
         f'          - ["行{i:04d}", "値{i:04d}-A", {{number: "{i}"}}]' for i in range(ROWS)
     )
-    (tmp_path / "plans" / "x" / "2024" / "00.yaml").write_text(
+    year_file = (
         "documents:\n  - {id: results, kind: results, style: iwate, title: 長い表, date: 2025-07-31}\n"
         "pages:\n  - title: 長い表\n    blocks:\n      - type: table\n"
         '        widths: ["30", "40", "30"]\n        header:\n          - [項目, 内容, 数値]\n'
-        f"        rows:\n{rows}\n",
-        encoding="utf-8",
+        f"        rows:\n{rows}\n"
     )
-    project = Project.at(tmp_path)
+    project = write_project(tmp_path, {"00.yaml": year_file})
     result = build(project, "x", 2024)
     pdf = project.output_dir("x", 2024) / "results.pdf"
     text = subprocess.run(

@@ -108,11 +108,14 @@ def test_the_legend_is_the_templates_not_the_datas(ibaraki):
     _, tree = ibaraki
     for sheet in tree.find_class("sheet"):
         assert _norm(sheet.find(".//tfoot").text_content()) == "【自己評価について】" + LEGEND
-    # Nothing of it is typed in the data.
+    # Nothing of it is typed in the data: none of the five meanings, in no plan.
+    meanings = re.findall(r"[SABCD]:([^、]+)", LEGEND)
+    assert len(meanings) == 5
     assert not [
-        p.name
-        for p in (ROOT / "plans" / "ibaraki").rglob("*.yaml")
-        if "目標を大きく上回る" in p.read_text(encoding="utf-8")
+        (p.name, m)
+        for p in (ROOT / "plans").rglob("*.yaml")
+        for m in meanings
+        if m in p.read_text(encoding="utf-8")
     ]
 
 
@@ -121,9 +124,16 @@ def test_pdf_sheets_continue_with_their_title_and_grades(project):
     assert not [w for w in result.warnings if "自己評価" in w.message], (
         "no grade contradicts its KPIs"
     )
-    text = pdf_text(project.output_dir("ibaraki", 2024) / "self-evaluation.pdf", layout=False)
+    path = project.output_dir("ibaraki", 2024) / "self-evaluation.pdf"
+    text = pdf_text(path, layout=False)
     assert "【自己評価】" in text
-    assert LEGEND in _norm(text)
+    # The legend stands once at the foot of every page (the sheets' table footer).
+    legend = "【自己評価について】" + LEGEND
+    pages = result.pages["self-evaluation"]
+    found = [
+        _norm(pdf_text(path, page, layout=False)).count(legend) for page in range(1, pages + 1)
+    ]
+    assert found == [1] * pages
     # A sheet running onto a second page repeats its title with （続き）.
     assert "（業務グループ）（続き）" in text
 
@@ -206,7 +216,7 @@ def test_a_changed_actual_changes_the_kpi_status_line(tmp_path):
         assert _norm(tree.find_class("sheet")[0].find(".//h2").text_content()) == _norm(
             "１．事業実施結果－戦略的保険者機能関係（保健グループ）"
         )
-        assert _norm(tree.find(".//tfoot").text_content()).endswith(LEGEND)
+        assert _norm(tree.find(".//tfoot").text_content()) == "【自己評価について】" + LEGEND
         return results, _norm(tree.text_content())
 
     results, _ = status("70.0")
