@@ -145,13 +145,7 @@ def _limits(tp: Any, meta: list[Any]) -> list[str]:
     hi = next((m.le for m in meta if isinstance(m, Le)), None)
     gt = next((m.gt for m in meta if isinstance(m, Gt)), None)
     lt = next((m.lt for m in meta if isinstance(m, Lt)), None)
-    out: list[str] = []
-    if lo is not None and hi is not None:
-        out.append(f"{lo}〜{hi}")
-    elif lo is not None:
-        out.append(f"{lo}以上")
-    elif hi is not None:
-        out.append(f"{hi}以下")
+    out = _range(lo, hi, "", "以下")
     if gt is not None:
         out.append(f"{gt}より大きい")
     if lt is not None:
@@ -161,13 +155,20 @@ def _limits(tp: Any, meta: list[Any]) -> list[str]:
     if base is str:
         if max_len is not None:
             out.append(f"{max_len}文字まで")
-    elif min_len is not None and max_len is not None:
-        out.append(f"{min_len}〜{max_len}個")
-    elif min_len is not None:
-        out.append(f"{min_len}個以上")
-    elif max_len is not None:
-        out.append(f"{max_len}個まで")
+    else:
+        out += _range(min_len, max_len, "個", "まで")
     return out
+
+
+def _range(lo: Any, hi: Any, unit: str, at_most: str) -> list[str]:
+    """A closed range in words: 1〜47, 1以上, 47以下 (with *unit*: 1〜3個, 1個以上, 3個まで)."""
+    if lo is not None and hi is not None:
+        return [f"{lo}〜{hi}{unit}"]
+    if lo is not None:
+        return [f"{lo}{unit}以上"]
+    if hi is not None:
+        return [f"{hi}{unit}{at_most}"]
+    return []
 
 
 def _merge_values(parts: list[FieldType]) -> list[str]:

@@ -12,6 +12,7 @@ Composing is in ``yaml_parser``, the syntax errors in the planner's words in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,13 @@ def _check_text(text: str, name: str) -> None:
 
 def load_text(text: str, name: str) -> Loaded:
     """Parse one YAML document from *text*; *name* is used in positions."""
+    return _or_raise(lambda problems: _load(text, name, problems))
+
+
+def _or_raise(load: Callable[[list[Problem]], Loaded | None]) -> Loaded:
+    """What *load* reads, or a UserError with every problem it found."""
     problems: list[Problem] = []
-    loaded = _load(text, name, problems)
+    loaded = load(problems)
     if problems:
         raise UserError(problems)
     assert loaded is not None
@@ -154,12 +160,7 @@ def _compose(text: str, name: str) -> Node | None:
 
 
 def load_file(path: Path, display_name: str) -> Loaded:
-    problems: list[Problem] = []
-    loaded = load_file_collecting(path, display_name, problems)
-    if problems:
-        raise UserError(problems)
-    assert loaded is not None
-    return loaded
+    return _or_raise(lambda problems: load_file_collecting(path, display_name, problems))
 
 
 def load_file_collecting(path: Path, display_name: str, problems: list[Problem]) -> Loaded | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Field, Tag, model_validator
 
-from kenpo_report.model.common import Flag, Integer, Model, Number, Slug, Text
+from kenpo_report.model.common import Flag, Integer, Model, Number, Slug, Text, scalar_or
 
 # What a cell (and a {kpi_id.field} reference) can show of a KPI.
 KpiField = Literal[
@@ -84,11 +84,7 @@ class CellSpec(Model):
         return self
 
 
-def _cell_kind(value: Any) -> str:
-    return "spec" if isinstance(value, dict | CellSpec) else "text"
-
-
 Cell = Annotated[
     Annotated[str, Tag("text")] | Annotated[CellSpec, Tag("spec")],
-    Discriminator(_cell_kind),
+    scalar_or(CellSpec, "spec", "text"),
 ]

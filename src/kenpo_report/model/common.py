@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field
 
 # --- scalar types -----------------------------------------------------------
 
@@ -74,25 +74,24 @@ def _to_decimal(value: Any) -> Decimal:
     return -number if negative else number
 
 
+def _written_as(value: Any, pattern: re.Pattern[str], form: str) -> str:
+    """*value* as text when it is a string of *pattern*; otherwise an error saying to
+    write it in half-width forms, or else as *form* describes."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(_wide_message(str(value), pattern.fullmatch) or f"「{value}」: {form}")
+    return value
+
+
 def _to_int(value: Any) -> int:
     if isinstance(value, int):
         return value
-    if not isinstance(value, str) or not _INTEGER.fullmatch(value):
-        raise ValueError(
-            _wide_message(str(value), _INTEGER.fullmatch)
-            or f"「{value}」: 半角数字の整数を書いてください"
-        )
-    return int(value)
+    return int(_written_as(value, _INTEGER, "半角数字の整数を書いてください"))
 
 
 def _to_date(value: Any) -> date:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise ValueError(
-            _wide_message(str(value), _DATE.fullmatch)
-            or f"「{value}」: 日付は 2025-07-31 の形で書いてください"
-        )
+    _written_as(value, _DATE, "日付は 2025-07-31 の形で書いてください")
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -134,13 +133,11 @@ def _to_text(value: Any) -> str:
 
 
 def _to_slug(value: Any) -> str:
-    text = _to_text(value)
-    if not _SLUG.fullmatch(text):
-        raise ValueError(
-            _wide_message(text, _SLUG.fullmatch)
-            or f"「{value}」: 半角英小文字で始まり、半角英小文字・数字・_・- だけで書いてください"
-        )
-    return text
+    return _written_as(
+        _to_text(value),
+        _SLUG,
+        "半角英小文字で始まり、半角英小文字・数字・_・- だけで書いてください",
+    )
 
 
 def _to_target(value: Any) -> Any:
@@ -233,3 +230,9 @@ EDITOR_FORMS: dict[Any, dict[str, Any]] = {
 # The base of every plan model: an unknown key (usually a misspelt one) is an error.
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def scalar_or(model: type[Model], model_tag: str, scalar_tag: str) -> Discriminator:
+    """The discriminator of a union of a scalar and *model*: a mapping (as the loader gives
+    it) or a *model* is tagged *model_tag*, anything else *scalar_tag*."""
+    return Discriminator(lambda value: model_tag if isinstance(value, dict | model) else scalar_tag)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field, Tag
 
-from kenpo_report.model.common import Integer, Model, Number, Slug, Target, Text, Unit
+from kenpo_report.model.common import Integer, Model, Number, Slug, Target, Text, Unit, scalar_or
 
 
 class Ratio(Model):
@@ -17,13 +17,9 @@ class Ratio(Model):
     typed: Number | None = Field(None, description="資料に記載された率（照合用）")
 
 
-def _figure_kind(value: Any) -> str:
-    return "ratio" if isinstance(value, dict | Ratio) else "number"
-
-
 Figure = Annotated[
     Annotated[Number, Tag("number")] | Annotated[Ratio, Tag("ratio")],
-    Discriminator(_figure_kind),
+    scalar_or(Ratio, "ratio", "number"),
 ]
 
 

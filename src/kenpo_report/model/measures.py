@@ -4,12 +4,12 @@ one piece of work, from which every document is made; and the sections' texts.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field, Tag
 
 from kenpo_report.model.blocks import Block
-from kenpo_report.model.common import FigureName, Model, Slug, Text
+from kenpo_report.model.common import FigureName, Model, Slug, Text, scalar_or
 from kenpo_report.model.named_figures import NamedFigureIn
 
 
@@ -28,13 +28,9 @@ class KpiLine(Model):
     )
 
 
-def _kpi_ref_kind(value: Any) -> str:
-    return "line" if isinstance(value, dict | KpiLine) else "id"
-
-
 MeasureKpi = Annotated[
     Annotated[Slug, Tag("id")] | Annotated[KpiLine, Tag("line")],
-    Discriminator(_kpi_ref_kind),
+    scalar_or(KpiLine, "line", "id"),
 ]
 
 

@@ -118,61 +118,47 @@ def east_asian(rpr: OxmlElement, font: str) -> None:
 def repeat_header(row: object) -> None:
     """A header row: repeated on each page, never split across two."""
     trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    trpr.append(cant)
+    trpr.append(_element("w:tblHeader", val="true"))
+    trpr.append(_element("w:cantSplit", val="true"))
 
 
 def shade(cell: _Cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tcpr.append(shading)
+    tcpr.append(_element("w:shd", val="clear", color="auto", fill=fill))
 
 
 def borders(table: Table, style: str) -> None:
     """The same *style* of line around the table and between all its cells."""
-    tblpr = table._tbl.tblPr
-    lines = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border = OxmlElement(f"w:{edge}")
-        border.set(qn("w:val"), style)
-        border.set(qn("w:sz"), "4")
-        border.set(qn("w:space"), "0")
-        border.set(qn("w:color"), "555555")
-        lines.append(border)
-    tblpr.append(lines)
+    line = {"val": style, "sz": "4", "space": "0", "color": "555555"}
+    edges = ("top", "left", "bottom", "right", "insideH", "insideV")
+    table._tbl.tblPr.append(_edges("w:tblBorders", {edge: line for edge in edges}))
 
 
 def cell_margins(table: Table) -> None:
-    margins = OxmlElement("w:tblCellMar")
-    for edge, twips in (
-        ("top", 20),
-        ("bottom", 20),
-        ("left", CELL_MARGIN),
-        ("right", CELL_MARGIN),
-    ):
-        margin = OxmlElement(f"w:{edge}")
-        margin.set(qn("w:w"), str(twips))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    table._tbl.tblPr.append(margins)
+    twips = {"top": 20, "bottom": 20, "left": CELL_MARGIN, "right": CELL_MARGIN}
+    margins = {edge: {"w": str(t), "type": "dxa"} for edge, t in twips.items()}
+    table._tbl.tblPr.append(_edges("w:tblCellMar", margins))
 
 
 def cell_border(cell: _Cell, edge: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    lines = OxmlElement("w:tcBorders")
-    border = OxmlElement(f"w:{edge}")
-    border.set(qn("w:val"), "single")
-    border.set(qn("w:sz"), "6")
-    border.set(qn("w:color"), "000000")
-    lines.append(border)
-    tcpr.append(lines)
+    line = {"val": "single", "sz": "6", "color": "000000"}
+    cell._tc.get_or_add_tcPr().append(_edges("w:tcBorders", {edge: line}))
+
+
+def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:
+    """A borders or margins element: a child per edge (w:top…), with its w: attributes."""
+    out = OxmlElement(tag)
+    for edge, attributes in edges.items():
+        out.append(_element(f"w:{edge}", **attributes))
+    return out
+
+
+def _element(tag: str, **attributes: str) -> OxmlElement:
+    """An element with w: attributes, set in the order given."""
+    out = OxmlElement(tag)
+    for name, value in attributes.items():
+        out.set(qn(f"w:{name}"), value)
+    return out
 
 
 # --- sections -------------------------------------------------------------------
