@@ -7,6 +7,7 @@ cites them and the KPIs' figures by reference (see :mod:`.prose`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kenpo_report.compute import figures as C
@@ -243,7 +244,7 @@ class References:
             return self.figures[name] or "－"
         return _kpi_ref(self.kpis, name)
 
-    @property
+    @cached_property  # asked for by every text that cites a figure, needed only for a hint
     def names(self) -> list[str]:
         fields = sorted(KPI_FIELDS)
         return [*self.figures, *(f"{k}.{f}" for k in self.kpis for f in fields)]
