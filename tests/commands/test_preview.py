@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TARGETS, copy_project
+from kenpo_report.build import pipeline
 from kenpo_report.commands.preview import PreviewServer, Snapshot, build_snapshot, render_page
 from kenpo_report.errors import Position, Problem, Severity
 from kenpo_report.project import Project
@@ -158,5 +159,9 @@ def test_every_style_previews_with_the_assets_of_its_build(
     if branch == "mie":
         assert {"mark-achieved", "mark-missed"} <= set(snapshot.images)
         server = PreviewServer(project, branch, year)
-        pdf = server.pdf(snapshot, snapshot.documents[0].id)
-        assert pdf.startswith(b"%PDF-")
+        document = snapshot.documents[0]
+        pdf = server.pdf(snapshot, document.id)
+        # One render entry point: the preview's PDF is the build's, byte for byte.
+        pipeline.build(project, branch, year, ("pdf",), jobs=1)
+        built = project.output_dir(branch, year) / f"{document.id}.pdf"
+        assert pdf == built.read_bytes()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 
+from kenpo_report.build import pipeline
+from kenpo_report.build.workers import Runner
 from kenpo_report.commands.preview.snapshot import Snapshot
 from kenpo_report.errors import UserError
-from kenpo_report.render import pdf as pdf_render
 
 # status, body, content type, extra headers
 Reply = tuple[HTTPStatus, bytes, str, Mapping[str, str]]
@@ -15,11 +16,15 @@ _TEXT = "text/plain; charset=utf-8"
 
 
 def render_pdf(snapshot: Snapshot, doc_id: str) -> bytes:
-    """The document's PDF, rendered with the snapshot's assets (kept in the snapshot)."""
+    """The document's PDF, rendered by the build's own render call (kept in the snapshot):
+    the same bytes as ``kenpo-report build`` writes."""
     if doc_id not in snapshot.pdfs:
         document = next(d for d in snapshot.documents if d.id == doc_id)
-        assert snapshot.assets is not None
-        snapshot.pdfs[doc_id] = pdf_render.render(document.html, snapshot.assets).data
+        assert document.item is not None and document.assets is not None
+        with Runner(1) as runner:
+            rendering = pipeline.Rendering(("pdf",), None, None, runner, None)
+            pdf, _, _ = pipeline.render_pdf_docx(document.item, document.assets, rendering)
+        snapshot.pdfs[doc_id] = pdf.data
     return snapshot.pdfs[doc_id]
 
 

@@ -20,6 +20,8 @@ class Document:
     id: str
     title: str
     html: str  # exactly what the pipeline gives WeasyPrint
+    item: pipeline.LaidOut | None = None  # what the PDF link renders, as a build does
+    assets: pdf_render.Assets | None = None
 
 
 @dataclass
@@ -50,8 +52,12 @@ def build_snapshot(project: Project, branch: str, year: int, version: str) -> Sn
         images: dict[str, bytes] = {}
         for item in laid_out:
             # What the build renders with: images, charts and the ○/× marks.
-            images.update(pipeline.assets_of(project, plan, item).images)
-            snapshot.documents.append(Document(item.document.id, item.document.title, item.html))
+            assets = pipeline.assets_of(project, plan, item)
+            images.update(assets.images)
+            document = item.document
+            snapshot.documents.append(
+                Document(document.id, document.title, item.html, item, assets)
+            )
         snapshot.assets = pdf_render.Assets(project.templates, project.fonts, images)
         prefix = IMAGE_SCHEME + ":"
         snapshot.images = {url.removeprefix(prefix): data for url, data in images.items()}
