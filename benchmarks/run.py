@@ -146,7 +146,7 @@ from kenpo_report.layout import marks
 from kenpo_report.build import pipeline
 from kenpo_report.load.yaml_source import load_file
 from kenpo_report.project import Project
-from kenpo_report.compute.blocks import image_url
+from kenpo_report.render.urls import image_url
 from kenpo_report.compute.report import build_report, charts
 from kenpo_report.validate import load_plan
 import weasyprint
@@ -351,7 +351,7 @@ from pathlib import Path
 from kenpo_report.layout import marks
 from kenpo_report.build import pipeline
 from kenpo_report.project import Project
-from kenpo_report.compute.blocks import image_url
+from kenpo_report.render.urls import image_url
 from kenpo_report.validate import load_plan
 from kenpo_report.render import pdf as pdf_render
 project = Project.at(Path(sys.argv[1])); branch, year = sys.argv[2], int(sys.argv[3])

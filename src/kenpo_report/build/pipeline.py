@@ -171,9 +171,9 @@ def assets_of(project: Project, plan: Plan, item: LaidOut, store: Store | None =
     """Everything a document's renderers may read: folders, images, charts, marks.
 
     The one definition for build and preview alike."""
-    from kenpo_report.compute.blocks import image_url
     from kenpo_report.layout import marks
     from kenpo_report.render.results import Assets
+    from kenpo_report.render.urls import image_url
 
     images = {image_url(content): content for content in plan.images.values()}
     vector, raster = _charts(project, item.charts, store)

@@ -6,7 +6,6 @@ hashes for the renderers; self-evaluation grades are checked against the KPIs.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,9 +29,8 @@ from kenpo_report.model import (
     Series,
     Table,
 )
+from kenpo_report.render.urls import chart_url, image_url
 from kenpo_report.validate import Plan
-
-IMAGE_SCHEME = "kenpo-image"
 
 
 @dataclass(frozen=True)
@@ -57,17 +55,6 @@ class InsertView:
 
 # An inserted document of more lines than these is set smaller, then smaller still.
 _LONG_INSERT, _XLONG_INSERT = 14, 30
-
-
-def image_url(content: bytes) -> str:
-    """The renderers' name for a checked image: a content hash, never a path from YAML."""
-    return f"{IMAGE_SCHEME}:{hashlib.sha256(content).hexdigest()}"
-
-
-def chart_url(chart: Chart) -> str:
-    """A chart is named by a hash of its data; the renderers draw it under that name."""
-    digest = hashlib.sha256(chart.model_dump_json().encode()).hexdigest()
-    return f"{IMAGE_SCHEME}:chart-{digest}"
 
 
 def chart_data(chart: Chart) -> list[list[Any]]:
@@ -153,7 +140,7 @@ def chart_view(chart: Chart) -> dict[str, Any]:
     data = chart_data(chart)
     return {
         "type": "chart",
-        "url": chart_url(chart),
+        "url": chart_url(chart.model_dump_json()),
         "chart": chart,
         "width": chart.width,
         "data": data,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from kenpo_report.compute.blocks import IMAGE_SCHEME
+from kenpo_report.render.urls import mark_url
 
 # name -> what it means, for alt text and the legend
 MEANINGS = {"achieved": "達成", "missed": "未達成"}
@@ -27,7 +27,7 @@ def url(name: str) -> str:
     """The renderers' name for a mark (a template's ``mark_url`` filter)."""
     if name not in MEANINGS:
         raise ValueError(f"no mark {name!r}: {sorted(MEANINGS)}")
-    return f"{IMAGE_SCHEME}:mark-{name}"
+    return mark_url(name)
 
 
 def used(html: str) -> list[str]:

@@ -16,7 +16,7 @@ class Assets:
 
     templates: Path
     fonts: Path
-    # Checked images of the plan, by their content-hash URL (see block_views.image_url).
+    # Checked images of the plan, by their content-hash URL (see render.urls).
     images: Mapping[str, bytes] = field(default_factory=dict, hash=False, compare=False)
     # PNG versions of vector images (charts) for the DOCX, by the same URL.
     raster: Mapping[str, bytes] = field(default_factory=dict, hash=False, compare=False)

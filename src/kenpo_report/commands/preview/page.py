@@ -12,8 +12,8 @@ import html
 import re
 
 from kenpo_report.commands.preview.snapshot import Snapshot
-from kenpo_report.compute.blocks import IMAGE_SCHEME
 from kenpo_report.errors import Problem, Severity
+from kenpo_report.render.urls import IMAGE_SCHEME
 
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kenpo_report.build import pipeline
-from kenpo_report.compute.blocks import IMAGE_SCHEME
 from kenpo_report.errors import Problem, UserError
 from kenpo_report.project import Project
 from kenpo_report.render import pdf as pdf_render
+from kenpo_report.render.urls import IMAGE_SCHEME
 from kenpo_report.validate import load_plan
 
 
