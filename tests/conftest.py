@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from kenpo_report.validate import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+# Hypothesis keeps caches in .hypothesis/ of the working folder: tests write nothing into
+# the checkout, so they go to a temporary folder (read when hypothesis is imported).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="kenpo-hypothesis-"))
 
 
 def copy_project(target: Path) -> Project:
