@@ -121,11 +121,11 @@ def _params() -> list[Any]:
 
 
 def test_every_folder_is_a_case() -> None:
-    """All 49 folders are cases (a misnamed case.toml would skip one silently), and each
+    """All 50 folders are cases (a misnamed case.toml would skip one silently), and each
     says what it is about."""
     cases = all_cases()
     assert [c.name for c in cases] == sorted(d.name for d in CASES.iterdir() if d.is_dir())
-    assert len(cases) == 49
+    assert len(cases) == 50
     assert all(case.about for case in cases)
 
 

@@ -26,7 +26,7 @@ class SchemaError:
     ctx: dict[str, Any]
     msg: str  # pydantic's English message
     path: list[str | int]  # where in the data, pydantic's union/validator tags dropped
-    missing_key: str | None  # for "missing": the field not written
+    missing_key: str | None  # for "missing": the field not written; "misspelt_key": the one meant
     missing_index: int | None  # for "missing": the index of the value not written
 
 
@@ -54,6 +54,17 @@ def _extra(error: SchemaError) -> str:
     return f"不明な項目「{error.path[-1] if error.path else ''}」です（綴りを確認してください）"
 
 
+def _misspelt(error: SchemaError) -> str:
+    key = error.path[-1] if error.path else ""
+    return f"不明な項目「{key}」です（「{error.missing_key}」の誤りではありませんか）"
+
+
+def misspelling_of(key: str, missing: Iterable[str]) -> str | None:
+    """The missing key *key* was probably meant for, if one is close to it."""
+    close = difflib.get_close_matches(key, sorted(missing), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _literal(error: SchemaError) -> str:
     allowed = choices_of(str(error.ctx.get("expected", "")))
     return not_allowed(error.given, allowed, f"「{error.given}」は使えません")
@@ -79,6 +90,7 @@ _BOOL = "true か false を書いてください"
 _BY_TYPE: dict[str, str | Callable[[SchemaError], str]] = {
     "missing": _missing,
     "extra_forbidden": _extra,
+    "misspelt_key": _misspelt,  # ours: an unknown key beside the missing one it resembles
     "literal_error": _literal,
     "enum": _literal,
     "union_tag_invalid": _union_tag,

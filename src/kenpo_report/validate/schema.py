@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from kenpo_report.errors import Problem, format_path
 from kenpo_report.load.yaml_source import Loaded
-from kenpo_report.validate.messages import SchemaError, message
+from kenpo_report.validate.messages import SchemaError, message, misspelling_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -18,25 +19,50 @@ def validate_model(model: type[M], loaded: Loaded, problems: list[Problem]) -> M
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
-        problems += [_problem(err, loaded) for err in exc.errors(include_url=False)]
+        errors = [_schema_error(err, loaded) for err in exc.errors(include_url=False)]
+        problems += [_problem(error, loaded) for error in _root_causes(errors)]
         return None
 
 
-def _problem(err: Any, loaded: Loaded) -> Problem:
+def _schema_error(err: Any, loaded: Loaded) -> SchemaError:
     path, rest = _real_path(loaded.data, tuple(err["loc"]))
-    kind = err["type"]
-    missing_key = next((r for r in reversed(rest) if isinstance(r, str) and not _is_tag(r)), None)
-    error = SchemaError(
-        kind,
+    return SchemaError(
+        err["type"],
         err.get("input"),
         err.get("ctx") or {},
         err["msg"],
         path,
-        missing_key,
+        next((r for r in reversed(rest) if isinstance(r, str) and not _is_tag(r)), None),
         next((r for r in reversed(rest) if isinstance(r, int)), None),
     )
-    field_path = [*path, missing_key] if kind == "missing" and missing_key else path
-    at = loaded.source.key if kind == "extra_forbidden" else loaded.source.get
+
+
+def _root_causes(errors: list[SchemaError]) -> list[SchemaError]:
+    """An unknown key beside a missing one it resembles (``targt:`` for ``target:``) is
+    the likely misspelling: one problem, at the unknown key, naming the key meant."""
+    missing = {
+        (tuple(e.path), e.missing_key): e
+        for e in errors
+        if e.type == "missing" and e.missing_key is not None
+    }
+    dropped: set[int] = set()
+    out = []
+    for error in errors:
+        if error.type == "extra_forbidden" and error.path:
+            parent, key = tuple(error.path[:-1]), str(error.path[-1])
+            meant = misspelling_of(key, [k for p, k in missing if p == parent])
+            if meant is not None:
+                dropped.add(id(missing[(parent, meant)]))
+                error = replace(error, type="misspelt_key", missing_key=meant)
+        out.append(error)
+    return [e for e in out if id(e) not in dropped]
+
+
+def _problem(error: SchemaError, loaded: Loaded) -> Problem:
+    path = error.path
+    kind = error.type
+    field_path = [*path, error.missing_key] if kind == "missing" and error.missing_key else path
+    at = loaded.source.key if kind in ("extra_forbidden", "misspelt_key") else loaded.source.get
     return Problem(message(error), at(tuple(path)), format_path(tuple(field_path)))
 
 
