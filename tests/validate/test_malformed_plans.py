@@ -171,7 +171,7 @@ def test_json_output(project: Project, capsys: pytest.CaptureFixture[str]) -> No
                 "line": 23,
                 "column": 5,
                 "field": "kpis[1].acutal",
-                "message": "不明な項目「acutal」です（綴りを確認してください）",
+                "message": "不明な項目「acutal」です（「actual」の誤りではありませんか）",
             },
         ],
     }

@@ -26,7 +26,9 @@ class SchemaError:
     ctx: dict[str, Any]
     msg: str  # pydantic's English message
     path: list[str | int]  # where in the data, pydantic's union/validator tags dropped
-    missing_key: str | None  # for "missing": the field not written; "misspelt_key": the one meant
+    # The key concerned: for "missing" the field not written; for "misspelt_key" the one
+    # meant; for "extra_forbidden" the closest key the mapping may have, if any.
+    missing_key: str | None
     missing_index: int | None  # for "missing": the index of the value not written
 
 
@@ -51,7 +53,10 @@ def _missing(error: SchemaError) -> str:
 
 
 def _extra(error: SchemaError) -> str:
-    return f"不明な項目「{error.path[-1] if error.path else ''}」です（綴りを確認してください）"
+    key = error.path[-1] if error.path else ""
+    if error.missing_key:  # the closest key this mapping may have
+        return f"不明な項目「{key}」です（「{error.missing_key}」の誤りではありませんか）"
+    return f"不明な項目「{key}」です（綴りを確認してください）"
 
 
 def _misspelt(error: SchemaError) -> str:

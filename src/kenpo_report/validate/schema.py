@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from kenpo_report.errors import Problem, format_path
 from kenpo_report.load.yaml_source import Loaded
+from kenpo_report.model.common import Model
 from kenpo_report.validate.messages import SchemaError, message, misspelling_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -20,7 +22,7 @@ def validate_model(model: type[M], loaded: Loaded, problems: list[Problem]) -> M
         return model.model_validate(loaded.data)
     except ValidationError as exc:
         errors = [_schema_error(err, loaded) for err in exc.errors(include_url=False)]
-        problems += [_problem(error, loaded) for error in _root_causes(errors)]
+        problems += [_problem(error, loaded) for error in _root_causes(errors, loaded.data)]
         return None
 
 
@@ -37,13 +39,18 @@ def _schema_error(err: Any, loaded: Loaded) -> SchemaError:
     )
 
 
-def _root_causes(errors: list[SchemaError]) -> list[SchemaError]:
+def _root_causes(errors: list[SchemaError], data: Any) -> list[SchemaError]:
     """An unknown key beside a missing one it resembles (``targt:`` for ``target:``) is
     the likely misspelling: one problem, at the unknown key, naming the key meant."""
     missing = {
         (tuple(e.path), e.missing_key): e
         for e in errors
         if e.type == "missing" and e.missing_key is not None
+    }
+    unknown = {
+        (tuple(e.path[:-1]), str(e.path[-1]))
+        for e in errors
+        if e.type == "extra_forbidden" and e.path
     }
     dropped: set[int] = set()
     out = []
@@ -54,8 +61,36 @@ def _root_causes(errors: list[SchemaError]) -> list[SchemaError]:
             if meant is not None:
                 dropped.add(id(missing[(parent, meant)]))
                 error = replace(error, type="misspelt_key", missing_key=meant)
+            else:
+                known = _known_keys(data, parent, {k for p, k in unknown if p == parent})
+                error = replace(error, missing_key=misspelling_of(key, known))
         out.append(error)
     return [e for e in out if id(e) not in dropped]
+
+
+def _known_keys(data: Any, parent: tuple, unknown: set[str]) -> set[str]:
+    """The keys *parent*'s mapping may have that it does not: those of every model whose
+    keys include all the keys it has (but the unknown ones)."""
+    for part in parent:
+        data = data[part]
+    written = {str(k) for k in data} - unknown if isinstance(data, dict) else set()
+    known: set[str] = set()
+    for keys in _model_keys():
+        if written <= keys:
+            known |= keys
+    return known - written
+
+
+@cache
+def _model_keys() -> list[frozenset[str]]:
+    """The keys (aliases where given) of every model of the plans."""
+    models, todo = [], [Model]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.model_fields:
+            models.append(frozenset(i.alias or n for n, i in cls.model_fields.items()))
+    return models
 
 
 def _problem(error: SchemaError, loaded: Loaded) -> Problem:
