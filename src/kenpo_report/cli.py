@@ -205,7 +205,7 @@ def _check(project: Project, args: argparse.Namespace) -> int:
         except UserError as exc:
             problems += exc.problems
     if args.strict:
-        problems = [Problem(p.message, p.position, p.field, Severity.ERROR) for p in problems]
+        problems = [p.as_error() for p in problems]
     failed = any(p.severity is Severity.ERROR for p in problems)
     if args.format == "json":
         print(

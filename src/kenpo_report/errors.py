@@ -26,6 +26,10 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# The end of a warning that the build goes on (compute.figures.check_typed).
+_GOES_ON = "計算結果を出力します"
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str
@@ -37,6 +41,16 @@ class Problem:
         where = f"{self.position}: " if self.position else ""
         suffix = f" ({self.field})" if self.field else ""
         return f"{where}{self.severity.value}: {self.message}{suffix}"
+
+    def as_error(self) -> Problem:
+        """The problem as an error (``--strict``): a warning's words say what the build goes
+        on to do (「計算結果を出力します」), which an error stopping it must not say."""
+        if self.severity is Severity.ERROR:
+            return self
+        message = self.message.removesuffix(_GOES_ON)
+        if message != self.message:
+            message = message.removesuffix("。") + "（--strict のため、警告もエラーとして扱います）"
+        return Problem(message, self.position, self.field, Severity.ERROR)
 
     def as_dict(self) -> dict[str, object]:
         pos = self.position

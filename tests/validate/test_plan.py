@@ -135,7 +135,11 @@ def test_unknown_key_with_block_value_points_at_the_key(tmp_path: Path) -> None:
 def test_missing_required_target(tmp_path: Path) -> None:
     text = DOCUMENTS + "kpis:\n  - kpi: rate\n    number: ①\n    item: 健診\n"
     problem = only(main_problems(tmp_path, text))
-    assert "必須の項目「target」" in problem.message
+    # What may be written there, with examples (the field's description).
+    assert problem.message == (
+        "必須の項目「target」がありません（目標値、または「対前年度」（前年度実績以上/以下）を書きます。"
+        '例: target: "64.4" / target: 対前年度）'
+    )
     assert problem.field == "kpis[0].target"
     assert problem.position == at(8, 5)  # the KPI entry that lacks it
 

@@ -144,7 +144,7 @@ def build(
         plan = load_plan(project, branch, year)  # load + validate
         laid_out, warnings = lay_out_plan(project, plan, trial)  # compute + lay out
         if strict and warnings:
-            raise UserError([_as_error(w) for w in warnings])
+            raise UserError([w.as_error() for w in warnings])
         manifest = cache.Manifest(key, options, warnings=cache.Manifest.warning_rows(warnings))
         rendering = Rendering(formats, pdf_variant, store, runner, previous)
         for item in laid_out:
@@ -361,10 +361,6 @@ def token_position(file: Path, start: Position, token: str) -> Position:
         if at >= 0:
             return Position(start.file, n + 1, at + 1)
     return start
-
-
-def _as_error(p: Problem) -> Problem:
-    return Problem(p.message, p.position, p.field, Severity.ERROR)
 
 
 def unique(problems: list[Problem]) -> list[Problem]:

@@ -54,11 +54,19 @@ def yaml_message(exc: yaml.MarkedYAMLError, text: str, where: Where) -> Answer:
         where,
         (opened.line, opened.column) if opened else where,
         lines[where[0]] if where[0] < len(lines) else "",
+        _line_above(lines, where[0]),
     )
     for applies, answer in _RULES:
         if applies(stop):
             return answer(stop)
     return f"YAMLの書き方に誤りがあります（{stop.problem or stop.context}）", where
+
+
+def _line_above(lines: list[str], index: int) -> str:
+    for line in reversed(lines[: min(index, len(lines))]):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line
+    return ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class _Stop:
     where: Where
     opened_at: Where  # where the construct being read began (PyYAML's context mark)
     current: str  # the line PyYAML stopped on
+    above: str  # the last line before it with content (not blank, not a comment)
 
     @property
     def before(self) -> str:
@@ -110,7 +119,7 @@ def _mapping_value(stop: _Stop) -> Answer:
             stop.where,
         )
     # The key of this line was read as the continuation of the line above.
-    return _INDENT, stop.where
+    return _indent(stop)
 
 
 def _block_end(stop: _Stop) -> Answer:
@@ -128,7 +137,20 @@ def _block_end(stop: _Stop) -> Answer:
         )
     if "'-'" in stop.problem or "'?'" in stop.problem:
         return "一覧（- で始まる行）と「キー: 値」の行が、同じ字下げで混ざっています", stop.where
-    return _INDENT, stop.where
+    return _indent(stop)
+
+
+def _indent(stop: _Stop) -> Answer:
+    """Misaligned keys, with the column the key of the line above starts at: the planner
+    sees which way to move the line (PyYAML's own marks point at enclosing constructs)."""
+    above = stop.above.lstrip(" ")
+    column = len(stop.above) - len(above) + (2 if above.startswith("- ") else 0)
+    if not above:
+        return _INDENT, stop.where
+    return (
+        f"{_INDENT}（上の行の項目は{column + 1}桁目、行の先頭の空白{column}個から始まります）",
+        stop.where,
+    )
 
 
 def _at_stop(message: str) -> Callable[[_Stop], Answer]:
@@ -163,7 +185,7 @@ _RULES: tuple[tuple[Callable[[_Stop], bool], Callable[[_Stop], Answer]], ...] = 
         _problem_has("did not find expected '-' indicator"),
         _at_stop("一覧（- で始まる行）の字下げが揃っていません"),
     ),
-    (_problem_has("did not find expected key"), _at_stop(_INDENT)),
+    (_problem_has("did not find expected key"), _indent),
     # PyYAML points at the line after; the key without its colon is at the context mark.
     (
         _problem_has("could not find expected ':'"),

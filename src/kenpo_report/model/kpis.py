@@ -56,7 +56,10 @@ class KpiEntry(Model):
         "（例: {name}を対前年度（{prior}）以上とする。）。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
     )
     notes: list[Text] = Field(default_factory=list, description="※の注記")
-    target: Target = Field(description="目標値、または「対前年度」（前年度実績以上/以下）")
+    target: Target = Field(
+        description="目標値、または「対前年度」（前年度実績以上/以下）",
+        examples=["64.4", "対前年度"],
+    )
     target_label: Text | None = Field(
         None,
         description="目標欄の表示を変えるとき。目標は {target} で参照します（例: {target}以上）",

@@ -46,10 +46,23 @@ def message(error: SchemaError) -> str:
     return found(error)
 
 
+_FIGURE = re.compile(r"[0-9][0-9,.]*")
+
+
 def _missing(error: SchemaError) -> str:
     if error.missing_key is None and error.missing_index is not None:
         return f"値が足りません（{error.missing_index + 1}つめの値を書いてください）"
-    return f"必須の項目「{error.missing_key}」がありません"
+    key = error.missing_key
+    said = f"必須の項目「{key}」がありません"
+    description = error.ctx.get("description")
+    if not description:
+        return said
+    examples = error.ctx.get("examples") or []
+    # As written in YAML: a figure in quotes (the guide's rule), words as they are.
+    shown = " / ".join(
+        f'{key}: "{e}"' if _FIGURE.fullmatch(str(e)) else f"{key}: {e}" for e in examples
+    )
+    return f"{said}（{description}を書きます{'。例: ' + shown if shown else ''}）"
 
 
 def _extra(error: SchemaError) -> str:

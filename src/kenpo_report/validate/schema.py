@@ -65,31 +65,50 @@ def _root_causes(errors: list[SchemaError], data: Any) -> list[SchemaError]:
                 known = _known_keys(data, parent, {k for p, k in unknown if p == parent})
                 error = replace(error, missing_key=misspelling_of(key, known))
         out.append(error)
-    return [e for e in out if id(e) not in dropped]
+    return [_described(e, data) for e in out if id(e) not in dropped]
 
 
 def _known_keys(data: Any, parent: tuple, unknown: set[str]) -> set[str]:
     """The keys *parent*'s mapping may have that it does not: those of every model whose
     keys include all the keys it has (but the unknown ones)."""
-    for part in parent:
-        data = data[part]
-    written = {str(k) for k in data} - unknown if isinstance(data, dict) else set()
+    written = _written(data, parent) - unknown
     known: set[str] = set()
-    for keys in _model_keys():
+    for keys, _ in _models():
         if written <= keys:
             known |= keys
     return known - written
 
 
+def _described(error: SchemaError, data: Any) -> SchemaError:
+    """A missing field with what may be written there: its description and examples."""
+    if error.type != "missing" or error.missing_key is None:
+        return error
+    wanted = _written(data, tuple(error.path)) | {error.missing_key}
+    for keys, model in _models():
+        if wanted <= keys:
+            key = error.missing_key
+            info = next(i for n, i in model.model_fields.items() if (i.alias or n) == key)
+            ctx = {**error.ctx, "description": info.description, "examples": info.examples}
+            return replace(error, ctx=ctx)
+    return error
+
+
+def _written(data: Any, path: tuple) -> set[str]:
+    for part in path:
+        data = data[part]
+    return {str(k) for k in data} if isinstance(data, dict) else set()
+
+
 @cache
-def _model_keys() -> list[frozenset[str]]:
-    """The keys (aliases where given) of every model of the plans."""
+def _models() -> list[tuple[frozenset[str], type[Model]]]:
+    """The keys (aliases where given) of every model of the plans, with the model."""
     models, todo = [], [Model]
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
         if cls.model_fields:
-            models.append(frozenset(i.alias or n for n, i in cls.model_fields.items()))
+            keys = frozenset(i.alias or n for n, i in cls.model_fields.items())
+            models.append((keys, cls))
     return models
 
 
