@@ -26,8 +26,8 @@ class SchemaError:
     ctx: dict[str, Any]
     msg: str  # pydantic's English message
     path: list[str | int]  # where in the data, pydantic's union/validator tags dropped
-    # The key concerned: for "missing" the field not written; for "misspelt_key" the one
-    # meant; for "extra_forbidden" the closest key the mapping may have, if any.
+    # The key concerned: for "missing" the field not written; for "extra_forbidden" the key
+    # probably meant (a missing one it resembles, else the closest the mapping may have).
     missing_key: str | None
     missing_index: int | None  # for "missing": the index of the value not written
 
@@ -72,14 +72,9 @@ def _extra(error: SchemaError) -> str:
     return f"不明な項目「{key}」です（綴りを確認してください）"
 
 
-def _misspelt(error: SchemaError) -> str:
-    key = error.path[-1] if error.path else ""
-    return f"不明な項目「{key}」です（「{error.missing_key}」の誤りではありませんか）"
-
-
-def misspelling_of(key: str, missing: Iterable[str]) -> str | None:
-    """The missing key *key* was probably meant for, if one is close to it."""
-    close = difflib.get_close_matches(key, sorted(missing), n=1, cutoff=0.75)
+def closest(given: str, known: Iterable[str]) -> str | None:
+    """The one of *known* that *given* was probably meant to be, if one is close to it."""
+    close = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.75)
     return close[0] if close else None
 
 
@@ -108,7 +103,6 @@ _BOOL = "true か false を書いてください"
 _BY_TYPE: dict[str, str | Callable[[SchemaError], str]] = {
     "missing": _missing,
     "extra_forbidden": _extra,
-    "misspelt_key": _misspelt,  # ours: an unknown key beside the missing one it resembles
     "literal_error": _literal,
     "enum": _literal,
     "union_tag_invalid": _union_tag,
@@ -167,8 +161,8 @@ def choices_of(expected: str) -> list[str]:
 
 def did_you_mean(given: str, known: Iterable[str]) -> str:
     """（「x」の誤りではありませんか） when *given* is close to one of *known*, else ""."""
-    close = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.75)
-    return f"（「{close[0]}」の誤りではありませんか）" if close else ""
+    meant = closest(given, known)
+    return f"（「{meant}」の誤りではありませんか）" if meant else ""
 
 
 def choices(values: Iterable[str]) -> str:

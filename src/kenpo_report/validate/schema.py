@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from kenpo_report.errors import Problem, format_path
 from kenpo_report.load.yaml_source import Loaded
 from kenpo_report.model.common import Model
-from kenpo_report.validate.messages import SchemaError, message, misspelling_of
+from kenpo_report.validate.messages import SchemaError, closest, message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,13 +57,14 @@ def _root_causes(errors: list[SchemaError], data: Any) -> list[SchemaError]:
     for error in errors:
         if error.type == "extra_forbidden" and error.path:
             parent, key = tuple(error.path[:-1]), str(error.path[-1])
-            meant = misspelling_of(key, [k for p, k in missing if p == parent])
-            if meant is not None:
+            meant = closest(key, [k for p, k in missing if p == parent])
+            if meant is not None:  # the missing key's error is this one's follow-on
                 dropped.add(id(missing[(parent, meant)]))
-                error = replace(error, type="misspelt_key", missing_key=meant)
             else:
-                known = _known_keys(data, parent, {k for p, k in unknown if p == parent})
-                error = replace(error, missing_key=misspelling_of(key, known))
+                meant = closest(
+                    key, _known_keys(data, parent, {k for p, k in unknown if p == parent})
+                )
+            error = replace(error, missing_key=meant)
         out.append(error)
     return [_described(e, data) for e in out if id(e) not in dropped]
 
@@ -116,7 +117,7 @@ def _problem(error: SchemaError, loaded: Loaded) -> Problem:
     path = error.path
     kind = error.type
     field_path = [*path, error.missing_key] if kind == "missing" and error.missing_key else path
-    at = loaded.source.key if kind in ("extra_forbidden", "misspelt_key") else loaded.source.get
+    at = loaded.source.key if kind == "extra_forbidden" else loaded.source.get
     return Problem(message(error), at(tuple(path)), format_path(tuple(field_path)))
 
 
