@@ -20,7 +20,6 @@ def render_pdf(snapshot: Snapshot, doc_id: str) -> bytes:
     the same bytes as ``kenpo-report build`` writes."""
     if doc_id not in snapshot.pdfs:
         document = next(d for d in snapshot.documents if d.id == doc_id)
-        assert document.item is not None and document.assets is not None
         with Runner(1) as runner:
             rendering = pipeline.Rendering(("pdf",), None, None, runner, None)
             pdf, _, _ = pipeline.render_pdf_docx(document.item, document.assets, rendering)

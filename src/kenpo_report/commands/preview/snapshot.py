@@ -10,18 +10,30 @@ from datetime import datetime
 from kenpo_report.build import pipeline
 from kenpo_report.errors import Problem, UserError
 from kenpo_report.project import Project
-from kenpo_report.render import pdf as pdf_render
+from kenpo_report.render.results import Assets
 from kenpo_report.render.urls import IMAGE_SCHEME
 from kenpo_report.validate import load_plan
 
 
 @dataclass(frozen=True)
 class Document:
-    id: str
-    title: str
-    html: str  # exactly what the pipeline gives WeasyPrint
-    item: pipeline.LaidOut | None = None  # what the PDF link renders, as a build does
-    assets: pdf_render.Assets | None = None
+    """A laid-out document and what its build renders it with (the PDF link renders it so)."""
+
+    item: pipeline.LaidOut
+    assets: Assets
+
+    @property
+    def id(self) -> str:
+        return self.item.document.id
+
+    @property
+    def title(self) -> str:
+        return self.item.document.title
+
+    @property
+    def html(self) -> str:
+        """Exactly what the pipeline gives WeasyPrint."""
+        return self.item.html
 
 
 @dataclass
@@ -31,7 +43,6 @@ class Snapshot:
     version: str
     built_at: datetime
     documents: list[Document] = field(default_factory=list)
-    assets: pdf_render.Assets | None = None
     images: Mapping[str, bytes] = field(default_factory=dict)  # name (after the scheme) -> bytes
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -54,11 +65,7 @@ def build_snapshot(project: Project, branch: str, year: int, version: str) -> Sn
             # What the build renders with: images, charts and the ○/× marks.
             assets = pipeline.assets_of(project, plan, item)
             images.update(assets.images)
-            document = item.document
-            snapshot.documents.append(
-                Document(document.id, document.title, item.html, item, assets)
-            )
-        snapshot.assets = pdf_render.Assets(project.templates, project.fonts, images)
+            snapshot.documents.append(Document(item, assets))
         prefix = IMAGE_SCHEME + ":"
         snapshot.images = {url.removeprefix(prefix): data for url, data in images.items()}
     except UserError as exc:
