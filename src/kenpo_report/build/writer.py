@@ -28,7 +28,7 @@ def replace_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
         staged = []
         for name, data in files.items():
             path = staging / name
-            _write_durably(path, data)
+            _write_bytes(path, data)
             staged.append(path)
         final = []
         for path in staged:
@@ -49,13 +49,10 @@ def write_file(path: Path, data: bytes, *, durable: bool = False, mode: int | No
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    os.close(handle)
     temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
+        _write_bytes(temporary, data, durable)
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, path)
@@ -71,7 +68,7 @@ def write_new_folder(target: Path, files: dict[str, bytes]) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".new-{target.name}-", dir=target.parent))
     try:
         for name, data in files.items():
-            _write_durably(staging / name, data)
+            _write_bytes(staging / name, data)
         if target.is_dir():
             target.rmdir()  # only an empty folder: rmdir refuses otherwise
         staging.rename(target)
@@ -81,10 +78,12 @@ def write_new_folder(target: Path, files: dict[str, bytes]) -> list[Path]:
     return [target / name for name in files]
 
 
-def _write_durably(path: Path, data: bytes) -> None:
+def _write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """*data* into *path*; *durable*: synced to disk and its size checked."""
     with open(path, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if path.stat().st_size != len(data):
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+    if durable and path.stat().st_size != len(data):
         raise ShortWriteError(f"short write: {path.name}")
