@@ -141,3 +141,29 @@ def run_main(project: Project, *args: str) -> int:
         return main(["--project", str(project.root), *args])
     except SystemExit as exc:
         return int(exc.code or 0)
+
+
+def git(root: Path, *args: str) -> str:
+    """git in a test's repository at *root*, with a fixed author and no user configuration."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def git_commit(root: Path, message: str = "change") -> str:
+    """Commit everything in *root* (a new repository on the first call); the commit's id."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()

@@ -84,10 +84,8 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             force=force,
             trial=trial,
         )
-        if args.watch and shown and result.warnings == shown:
-            print(f"警告 {len(shown)}件（前回と同じ）", file=sys.stderr)
-        else:
-            _print(result.warnings)
+        same = bool(args.watch and shown and result.warnings == shown)
+        _print_build_warnings(result.warnings, branch, year, same)
         shown[:] = result.warnings
         for path in result.written:
             print(f"作成しました: {project.relative(path)}", flush=True)
@@ -98,6 +96,23 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         return _watch(project, build_once, args.force)
     build_once(args.force)
     return 0
+
+
+def _print_build_warnings(
+    problems: list[Problem], branch: str, year: int, same: bool = False
+) -> None:
+    """A build's warnings, and its places still to fill in as one line (check lists them)."""
+    warnings = [p for p in problems if p.severity is not Severity.PENDING]
+    if same and warnings:
+        print(f"警告 {len(warnings)}件（前回と同じ）", file=sys.stderr)
+    elif not same:
+        _print(warnings)
+    pending = len(problems) - len(warnings)
+    if pending:
+        print(
+            f"{Severity.PENDING.value} {pending}件（kenpo-report check {branch} {year} で一覧）",
+            file=sys.stderr,
+        )
 
 
 def _trial(project: Project, args: argparse.Namespace) -> tuple[str, str] | None:
@@ -174,7 +189,7 @@ def _build_all(
                 _print(outcome.problems)
                 failed.append(f"{outcome.branch} {outcome.year}")
                 continue
-            _print(outcome.result.warnings)
+            _print_build_warnings(outcome.result.warnings, outcome.branch, outcome.year)
             current += not outcome.result.written
             for path in outcome.result.written:
                 tqdm.write(f"作成しました: {project.relative(path)}", file=sys.stdout)
@@ -229,7 +244,7 @@ def _check(project: Project, args: argparse.Namespace) -> int:
 def _new(project: Project, args: argparse.Namespace) -> int:
     from kenpo_report.commands import rollover
 
-    result = rollover.new_year(project, check_branch(args.branch), check_year(args.year))
+    result = rollover.new_year(project, check_branch(args.branch), check_year(args.year), args.name)
     for path in result.written:
         print(f"作成しました: {project.relative(path)}")
     for todo in result.todos:
@@ -286,6 +301,16 @@ def _site(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(project: Project, args: argparse.Namespace) -> int:
+    from kenpo_report.commands import diff  # here: only this command runs git
+    from kenpo_report.commands.diff import output
+
+    comparison = diff.compare(project, check_branch(args.branch), check_year(args.year), args.rev)
+    writers = {"text": output.as_text, "json": output.as_json, "markdown": output.as_markdown}
+    sys.stdout.write(writers[args.format](comparison))
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from kenpo_report.docs.schema_export import json_schema_text
 
@@ -304,9 +329,11 @@ def _print(problems: list[Problem]) -> None:
 
 
 def _count(problems: list[Problem]) -> str:
+    """「エラー x件、警告 y件」, and 「、記入待ち z件」 when there are places to fill in."""
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
-    return f"エラー {errors}件、警告 {warnings}件"
+    pending = sum(1 for p in problems if p.severity is Severity.PENDING)
+    text = f"エラー {errors}件、警告 {len(problems) - errors - pending}件"
+    return f"{text}、記入待ち {pending}件" if pending else text
 
 
 _COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
@@ -316,6 +343,7 @@ _COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
     "list": _list,
     "preview": _preview,
     "site": _site,
+    "diff": _diff,
 }
 
 if __name__ == "__main__":  # pragma: no cover

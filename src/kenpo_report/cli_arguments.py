@@ -31,13 +31,25 @@ def argument_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _build_arguments(sub.add_parser("build", help="PDFとDOCXを作る"))
     _check_arguments(sub.add_parser("check", help="YAMLを検査する（出力はしない）"))
-    _new_arguments(sub.add_parser("new", help="前年度のデータから新しい年度のフォルダを作る"))
+    _new_arguments(
+        sub.add_parser(
+            "new",
+            help="新しい年度のフォルダを作る（前年度のデータから。新しい支部はKPIカタログからひな形を）",
+        )
+    )
     listing = sub.add_parser("list", help="支部・年度・文書と、出力が最新かを表示する")
     listing.add_argument("--format", choices=["text", "json"], default="text", help="出力の形式")
     _preview_arguments(
         sub.add_parser("preview", help="報告書をブラウザで確認する（保存すると自動で更新）")
     )
     _site_arguments(sub.add_parser("site", help="作った文書の目次（index.html）を作る"))
+    _diff_arguments(
+        sub.add_parser(
+            "diff",
+            help="git の版と比べて、変わったKPI・数値を表示する",
+            description=DIFF_DESCRIPTION,
+        )
+    )
     _schema_arguments(sub.add_parser("schema", help="エディタ用のJSONスキーマを出力する"))
     # --project may also follow the command: `kenpo-report check --project DIR`.
     for command in sub.choices.values():
@@ -99,6 +111,11 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
 def _new_arguments(new: argparse.ArgumentParser) -> None:
     new.add_argument("branch", help="支部（例: iwate）")
     new.add_argument("year", help="作る年度（西暦、例: 2025）")
+    new.add_argument(
+        "--name",
+        help="新しい支部の支部名（例: 秋田支部）。plans/<支部>/branch.yaml がまだないときに付けると、"
+        "branch.yaml とKPIカタログからの最初の年度のひな形を作ります",
+    )
 
 
 def _preview_arguments(preview: argparse.ArgumentParser) -> None:
@@ -113,6 +130,32 @@ def _site_arguments(site: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="文書のあるフォルダ。目次をここに書き出す（既定: プロジェクトの output/）",
+    )
+
+
+DIFF_DESCRIPTION = (
+    "いまのファイル（コミットしていない変更も含む）の支部・年度を、git の版（REV）の同じ支部・年度と比べ、"
+    "目標・実績・文言・名前を付けた数値（figures）が変わったKPIと数値を、変更前・変更後と達成の変化とともに"
+    "表示します。どちらも build と同じに計算して比べます。REV を省略すると、plans/<支部>/<年度>/ を"
+    "最後に変えたコミットの一つ前の版と比べます（コミットした直後なら、そのコミットの変更が表示されます）"
+)
+
+
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
+    diff.add_argument("branch", help="支部（例: fukushima）")
+    diff.add_argument("year", help="年度（西暦、例: 2025）")
+    diff.add_argument(
+        "rev",
+        nargs="?",
+        default=None,
+        metavar="REV",
+        help="比べる版（git のタグ・コミット・ブランチ。既定: plans/<支部>/<年度>/ を最後に変えたコミットの前の版）",
+    )
+    diff.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="出力の形式（markdown は表。プルリクエストの確認用）",
     )
 
 

@@ -14,6 +14,8 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "エラー"
     WARNING = "警告"
+    # A place the data leaves to fill in (記入待ち), listed by check until it is filled.
+    PENDING = "記入待ち"
 
 
 @dataclass(frozen=True, order=True)
@@ -26,8 +28,17 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# The severity codes of `check --format json`.
+_SEVERITY_CODES = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.PENDING: "pending",
+}
+
 # The end of a warning that the build goes on (compute.figures.check_typed).
 _GOES_ON = "計算結果を出力します"
+# The end of a 記入待ち that the build shows the place empty (compute.pending).
+_SHOWN_EMPTY = "（「－」と表示します）"
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,16 @@ class Problem:
 
     def as_error(self) -> Problem:
         """The problem as an error (``--strict``): a warning's words say what the build goes
-        on to do (「計算結果を出力します」), which an error stopping it must not say."""
+        on to do (「計算結果を出力します」), which an error stopping it must not say.
+        A place still to fill in (記入待ち) is an error too: nothing is made for submission
+        with it empty."""
         if self.severity is Severity.ERROR:
             return self
+        if self.severity is Severity.PENDING:
+            # Under --strict a document is not made with places still to fill in.
+            message = self.message.removesuffix(_SHOWN_EMPTY)
+            message += "（--strict のため、記入待ちもエラーとして扱います）"
+            return Problem(message, self.position, self.field, Severity.ERROR)
         message = self.message.removesuffix(_GOES_ON)
         if message != self.message:
             message = message.removesuffix("。") + "（--strict のため、警告もエラーとして扱います）"
@@ -55,7 +73,7 @@ class Problem:
     def as_dict(self) -> dict[str, object]:
         pos = self.position
         return {
-            "severity": "error" if self.severity is Severity.ERROR else "warning",
+            "severity": _SEVERITY_CODES[self.severity],
             "file": pos.file if pos else None,
             "line": pos.line if pos else None,
             "column": pos.column if pos else None,

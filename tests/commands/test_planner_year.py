@@ -1,9 +1,10 @@
 """A planner's year, end to end, on a copy of the project:
 
-new iwate 2025 -> check passes (warning only for the actuals still 記入待ち) ->
-fill in the actuals and one measure's 実施状況 (text edits of the YAML, as in an
-editor) -> build writes PDF and DOCX -> the FY2025 report shows the FY2024
-actuals where it shows last year's figures.
+new iwate 2025 -> check passes (no warning; it lists the places still 記入待ち, as
+many as new did) -> fill in the actuals and one measure's 実施状況 (text edits of
+the YAML, as in an editor) -> check lists that many fewer (--strict refuses the
+rest) -> build writes PDF and DOCX -> the FY2025 report shows the FY2024 actuals
+where it shows last year's figures.
 
 One real build (about 10 s) for the whole module, shared by its tests.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import redirect_stderr
+from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
@@ -37,6 +38,14 @@ RESULTS = """    results:
 """
 
 
+def run_out(project, *args):
+    """Exit code and stdout of a CLI run."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = run(project, *args)
+    return code, out.getvalue()
+
+
 def run_err(project, *args):
     """Exit code and stderr of a CLI run."""
     err = io.StringIO()
@@ -49,7 +58,8 @@ def run_err(project, *args):
 def year(tmp_path_factory):
     """Every step's exit code and output, run once."""
     project = copy_project(tmp_path_factory.mktemp("planner") / "project")
-    steps = {"new": run(project, "new", "iwate", "2025")}
+    steps = {}
+    steps["new"], steps["new_out"] = run_out(project, "new", "iwate", "2025")
     steps["check"], steps["check_err"] = run_err(project, "check", "iwate", "2025")
     path = project.year_dir("iwate", 2025) / "10-kpis.yaml"
     text, filled = FILLED.subn(r'\1actual: "50.0"', path.read_text(encoding="utf-8"))
@@ -59,21 +69,25 @@ def year(tmp_path_factory):
     text = path.read_text(encoding="utf-8")
     assert text.index("  - id: checkup\n") < text.index("    results: []\n")
     path.write_text(text.replace("    results: []\n", RESULTS, 1), encoding="utf-8")
-    steps["check_filled"] = run(project, "check", "iwate", "2025", "--strict")
+    steps["check_filled"], steps["check_filled_err"] = run_err(project, "check", "iwate", "2025")
+    steps["check_strict"] = run(project, "check", "iwate", "2025", "--strict")
     steps["build"] = run(project, "build", "iwate", "2025")
     return project, steps
 
 
 def test_new_then_check_passes(year):
-    """check passes; its only warnings are the 16 actuals still 記入待ち."""
+    """check passes without a warning; it lists the 記入待ち new listed, 16 actuals among them."""
     _, steps = year
     assert steps["new"] == 0
     assert steps["check"] == 0
     err = steps["check_err"]
-    assert "1件の支部・年度を検査しました: エラー 0件、警告 16件" in err
-    warned = [t for t in err.splitlines() if ": 警告: " in t]
-    assert len(warned) == 16
-    assert all(t.startswith("plans/iwate/2025/10-kpis.yaml:") and WAITING in t for t in warned)
+    [count] = re.findall(r"^記入待ち (\d+)件、", steps["new_out"], re.M)
+    assert f"1件の支部・年度を検査しました: エラー 0件、警告 0件、記入待ち {count}件" in err
+    waiting = [t for t in err.splitlines() if ": 記入待ち: " in t]
+    assert len(waiting) == int(count)
+    actuals = [t for t in waiting if WAITING in t]
+    assert len(actuals) == 16
+    assert all(t.startswith("plans/iwate/2025/10-kpis.yaml:") for t in actuals)
 
 
 def test_every_actual_was_waiting_and_is_filled(year):
@@ -81,7 +95,13 @@ def test_every_actual_was_waiting_and_is_filled(year):
     assert steps["filled"] == 16  # 17 KPIs last year; 保険証回収率 is not in the FY2025 catalogue
     text = (project.year_dir("iwate", 2025) / "10-kpis.yaml").read_text(encoding="utf-8")
     assert "記入待ち: 令和7年度の実績" not in text
-    assert steps["check_filled"] == 0  # no warning either
+    assert steps["check_filled"] == 0
+    # 16 actuals and one 実施状況 fewer; national figures, ranks and results still wait.
+    [before] = re.findall(r"記入待ち (\d+)件$", steps["check_err"], re.M)
+    [after] = re.findall(r"記入待ち (\d+)件$", steps["check_filled_err"], re.M)
+    assert int(after) == int(before) - 17
+    assert WAITING not in steps["check_filled_err"]
+    assert steps["check_strict"] == 1  # --strict: a place still to fill in is an error
 
 
 def test_build_writes_both_documents(year):

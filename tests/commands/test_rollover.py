@@ -121,46 +121,29 @@ def _kpis(project, branch, year):
     return {e.kpi: e for e in load_plan(project, branch, year).data.kpis}
 
 
-# What `check` may say about a year made by `new`: only what `new` listed as 記入待ち.
+# 記入待ち as `check` words them (see compute.pending); `new` lists the same.
 ACTUAL_MISSING = re.compile(
     r"KPI「(.+)」の実績（actual）がまだ書かれていません（「－」と表示します）"
 )
 GRADE_MISSING = re.compile(
-    r"自己評価の文書ですが、施策「(.+)」に自己評価（evaluation の grade: S〜D）がありません", re.S
+    r"自己評価の文書ですが、施策「(.+)」に自己評価（evaluation の grade: S〜D）がありません"
 )
+# The field of a 記入待ち -> what it waits for (an actual left out is at its kpi, a grade
+# left out at its measure's id).
+_WAITS_FOR = {"kpi": "actual", "id": "evaluation"}
 
 
-def waiting_warnings(result, fy):
-    """Match every problem `check` found in the new year to the 記入待ち that `new`
-    listed for it, in the same file; count them by kind. Any other problem (an
-    error, another warning, a warning `new` did not announce) fails the test."""
-    todos = [t for t in result.todos if t.kind == TODO]
-    counts = Counter()
-    for problem in result.problems:
-        assert problem.severity is Severity.WARNING, str(problem)
-        if m := ACTUAL_MISSING.fullmatch(problem.message):
-            kind = "actual"
-            start, end = f"{m[1]}（項番", f"の{fy}の実績"
-        elif m := GRADE_MISSING.fullmatch(problem.message):
-            kind = "grade"
-            start = f"施策「{m[1].replace(chr(10), ' ')}」の{fy}の自己評価"
-            end = "（evaluation の grade: S〜D）"
-        else:
-            raise AssertionError(f"not a 記入待ち warning: {problem}")
-        todo = next(
-            (
-                t
-                for t in todos
-                if t.position.file == problem.position.file
-                and t.message.startswith(start)
-                and t.message.endswith(end)
-            ),
-            None,
-        )
-        assert todo is not None, f"`new` did not announce: {problem}"
-        todos.remove(todo)  # one announcement per warning
-        counts[kind] += 1
-    return dict(counts)
+def waiting_places(project, branch, year, result):
+    """`new`'s 記入待ち are exactly `check`'s (same message, same place, as many), and
+    `check` says nothing else of the new year: no error, no other warning. Returns
+    them counted by what they wait for (actual, national, rank, results, evaluation…)."""
+    problems = pipeline.check(project, branch, year)
+    assert [str(p) for p in problems if p.severity is not Severity.PENDING] == []
+    assert result.problems == []
+    listed = sorted((str(t.position), t.message) for t in result.todos if t.kind == TODO)
+    assert listed == sorted((str(p.position), p.message) for p in problems)
+    counts = Counter(re.sub(r"\[\d+\]$", "", p.field.rpartition(".")[2]) for p in problems)
+    return {_WAITS_FOR.get(k, k): n for k, n in counts.items()}
 
 
 def plan_texts(blocks):
@@ -207,12 +190,13 @@ def test_new_year_writes_the_same_files_with_modeline(iwate_2025):
         assert moved == ([titles[path.name]] if path.name in titles else []), path.name
 
 
-def test_new_year_checks_with_only_the_waiting_actuals(iwate_2025):
-    """The results document warns once per KPI whose actual is still 記入待ち (16), each
-    announced by `new`; nothing else (no error, no reference or typed-figure warning)."""
+def test_new_year_lists_what_check_lists(iwate_2025):
+    """`check` lists the places `new` listed as 記入待ち, one per KPI actual (16), per
+    national figure and rank written empty and per measure's 実施状況; nothing else (no
+    error, no reference or typed-figure warning)."""
     project, result = iwate_2025
-    assert result.problems == pipeline.check(project, "iwate", 2025)
-    assert waiting_warnings(result, "令和7年度") == {"actual": 16}
+    waiting = waiting_places(project, "iwate", 2025, result)
+    assert waiting == {"actual": 16, "national": 12, "rank": 11, "results": 26}
     assert len(_kpis(project, "iwate", 2025)) == 16
 
 
@@ -298,9 +282,7 @@ def test_typed_statement_with_last_years_figure_is_dropped(project):
 
 def test_todos_point_at_every_empty_actual(iwate_2025):
     project, result = iwate_2025
-    actuals = [
-        t for t in result.todos if t.kind == TODO and t.message.endswith("の令和7年度の実績")
-    ]
+    actuals = [t for t in result.todos if t.kind == TODO and ACTUAL_MISSING.fullmatch(t.message)]
     assert len(actuals) == len(_kpis(project, "iwate", 2025))
     for todo in actuals:
         assert todo.position.file == "plans/iwate/2025/10-kpis.yaml"
@@ -311,7 +293,8 @@ def test_todos_point_at_every_empty_actual(iwate_2025):
         )
         assert line[todo.position.column - 1 :].startswith("actual:  # 記入待ち")
     assert re.fullmatch(
-        r"plans/iwate/2025/10-kpis\.yaml:\d+:5: 記入待ち: .+の令和7年度の実績", str(actuals[0])
+        r"plans/iwate/2025/10-kpis\.yaml:\d+:5: 記入待ち: KPI「.+」の実績（actual）がまだ.+",
+        str(actuals[0]),
     )
     notices = [t for t in result.todos if t.kind == NOTICE]
     assert any("card_collection_rate" in t.message and "successor" in t.message for t in notices)
@@ -321,15 +304,17 @@ def test_todos_point_at_every_empty_actual(iwate_2025):
 
 def test_measures_keep_their_place_kpis_and_plan_not_last_years_results(iwate_2025):
     """岩手 writes no 次年度の計画: each measure keeps last year's plan as the draft
-    (記入待ち); its results, figures and the rest of the past are gone."""
+    (確認: a plan is written, it is no 記入待ち); its results, figures and the rest of
+    the past are gone."""
     project, result = iwate_2025
     plan = load_plan(project, "iwate", 2025)
     old = load_plan(project, "iwate", 2024)
     assert [m.id for m in plan.data.measures] == [m.id for m in old.data.measures]
     assert plan.data.sections == old.data.sections
     renamed = {"mail_application_rate": "window_rate"}
-    # One 記入待ち per measure (titles repeat: ⑴ サービス水準の向上 is two measures).
-    waiting = [t for t in result.todos if t.kind == TODO and t.message.endswith("の事業計画")]
+    # One 確認 per measure (titles repeat: ⑴ サービス水準の向上 is two measures).
+    draft = "の事業計画は、令和6年度の事業計画のままです。令和7年度の計画に直してください"
+    waiting = [t for t in result.todos if t.kind == CONFIRM and t.message.endswith(draft)]
     assert len(waiting) == len(plan.data.measures) == 26
     for new, last in zip(plan.data.measures, old.data.measures, strict=True):
         where = (new.section, new.number, new.heading, new.title, new.group)
@@ -339,7 +324,7 @@ def test_measures_keep_their_place_kpis_and_plan_not_last_years_results(iwate_20
         )
         assert not last.next_plan
         assert new.plan == last.plan, new.id
-        todo = next(t for t in waiting if t.message == f"施策「{new.title}」の令和7年度の事業計画")
+        todo = next(t for t in waiting if t.message == f"施策「{new.title}」{draft}")
         waiting.remove(todo)
         assert todo.position.file.startswith("plans/iwate/2025/")
         assert (new.results, new.figures, new.prior_results, new.issues) == ([], {}, [], [])
@@ -438,7 +423,7 @@ def test_last_years_next_plan_becomes_this_years_plan(project, branch):
         assert (new.results, new.figures, new.issues, new.next_plan) == ([], {}, [], [])
         for kind, message in (
             (CONFIRM, f"施策「{new.title}」の事業計画は、令和6年度に書いた計画のままです"),
-            (TODO, f"施策「{new.title}」の令和7年度の実施状況"),
+            (TODO, f"施策「{new.title}」の実施状況（results）がまだ書かれていません"),
         ):
             todo = next(t for t in todos if (t.kind, t.message) == (kind, message))
             todos.remove(todo)
@@ -481,13 +466,11 @@ def test_self_evaluation_year_waits_for_grades(project):
     for new, last in zip(plan.data.measures, old.data.measures, strict=True):
         assert (new.evaluation, new.prior_results, new.activities) == (None, [], []), new.id
         assert (new.results, new.figures, new.issues) == ([], {}, [])
-        assert new.plan == last.plan  # no 次年度の計画 in 茨城's data: last year's, 記入待ち
+        assert new.plan == last.plan  # no 次年度の計画 in 茨城's data: last year's, 確認
         assert new.kpis == [
             k for k in last.kpis if k not in ("mail_application_rate", "card_collection_rate")
         ]
-    grades = [
-        t for t in result.todos if t.kind == TODO and "の自己評価（evaluation の grade" in t.message
-    ]
+    grades = [t for t in result.todos if t.kind == TODO and GRADE_MISSING.fullmatch(t.message)]
     assert len(grades) == len(plan.data.measures) == 20
     for todo in grades:
         line = (
@@ -496,7 +479,13 @@ def test_self_evaluation_year_waits_for_grades(project):
             .splitlines()[todo.position.line - 1]
         )
         assert line == "    evaluation:  # 記入待ち: 自己評価（{grade: B} のように S〜D で）"
-    assert waiting_warnings(result, "令和7年度") == {"actual": 15, "grade": 20}
+    assert waiting_places(project, "ibaraki", 2025, result) == {
+        "actual": 15,
+        "national": 11,
+        "rank": 11,
+        "results": 20,
+        "evaluation": 20,
+    }
     # 《目標》 of the データヘルス計画 cited the 保健 measures' figures of FY2024.
     box = plan.data.sections["strategic"].intro[1]  # the （Ⅱ）健康づくり box, after the heading
     assert (
@@ -550,7 +539,8 @@ def test_a_page_that_is_no_measure_is_carried_as_a_skeleton(project):
     next-year section starts empty (記入待ち)."""
     (project.year_dir("iwate", 2024) / "90-appendix.yaml").write_text(APPENDIX, encoding="utf-8")
     result = new_year(project, "iwate", 2025)
-    assert waiting_warnings(result, "令和7年度") == {"actual": 16}
+    waiting = waiting_places(project, "iwate", 2025, result)
+    assert waiting == {"actual": 16, "national": 12, "rank": 11, "results": 26, "blocks": 1}
     [page] = load_plan(project, "iwate", 2025).data.pages
     kinds = [(b.type, getattr(b, "text", None)) for b in page.blocks]
     assert kinds == [
@@ -567,7 +557,10 @@ def test_a_page_that_is_no_measure_is_carried_as_a_skeleton(project):
         CONFIRM,
         "ページ「参考資料」の令和7年度の取組みは、令和6年度に書いた計画のままです",
     ) in todos
-    assert (TODO, "ページ「参考資料」の「令和8年度の取組」の内容") in todos
+    assert (
+        TODO,
+        "ページ「参考資料」の見出し「令和8年度の取組」の内容がまだ書かれていません",
+    ) in todos
 
 
 # --- refusals (CLI) ----------------------------------------------------------
@@ -578,12 +571,12 @@ def test_cli_new_prints_what_to_fill_in(project, capsys):
     out, err = capsys.readouterr()
     assert "作成しました: plans/iwate/2025/10-kpis.yaml" in out
     assert re.search(r"^plans/iwate/2025/10-kpis\.yaml:\d+:\d+: 記入待ち: ", out, re.M)
-    # The check of the new year: no error; one warning per actual still to write.
-    assert "作成したデータの検査: エラー 0件、警告 16件" in err
-    warned = re.findall(
-        r"^plans/iwate/2025/10-kpis\.yaml:\d+:\d+: 警告: (.+) \(kpis\[\d+\]\.kpi\)$", err, re.M
-    )
-    assert len(warned) == 16 and all(ACTUAL_MISSING.fullmatch(w) for w in warned)
+    # The places still to fill in, as check words them (one per actual among them); the
+    # check of the new year finds nothing else.
+    waiting = re.findall(r"^plans/iwate/2025/\S+ 記入待ち: (.+)$", out, re.M)
+    assert re.search(rf"^記入待ち {len(waiting)}件、確認 \d+件、注意 \d+件。", out, re.M)
+    assert len([w for w in waiting if ACTUAL_MISSING.fullmatch(w)]) == 16
+    assert "作成したデータの検査: 問題はありません" in err
 
 
 def test_refuses_to_overwrite_an_existing_year(project, capsys):
@@ -627,25 +620,32 @@ def _roll(project, branch, year):
 @pytest.mark.parametrize(
     ("branch", "year", "waiting"),
     [
-        ("iwate", 2025, {"actual": 16}),  # results: every KPI's actual
-        ("mie", 2025, {"actual": 16}),
-        ("ibaraki", 2025, {"actual": 15, "grade": 20}),  # self-evaluation: and every grade
-        ("oita", 2025, {"actual": 16}),
-        ("fukushima", 2026, {}),  # a plan: no actual to report
+        # results: every KPI's actual, the national figures and ranks, every 実施状況
+        ("iwate", 2025, {"actual": 16, "national": 12, "rank": 11, "results": 26}),
+        ("mie", 2025, {"actual": 16, "national": 1, "results": 7}),
+        # self-evaluation: and every grade
+        (
+            "ibaraki",
+            2025,
+            {"actual": 15, "national": 11, "rank": 11, "results": 20, "evaluation": 20},
+        ),
+        ("oita", 2025, {"actual": 16, "results": 11}),
+        ("fukushima", 2026, {}),  # a plan: nothing to report
     ],
 )
 def test_rollover_of_every_branch_checks_with_only_waiting_warnings(project, branch, year, waiting):
-    """Each branch-year of plans/ rolled over: `check` gives no error and warns only for
-    the 記入待ち that `new` listed (count and kind); the documents lay out."""
+    """Each branch-year of plans/ rolled over: `check` gives no error, no warning, and
+    lists the 記入待ち that `new` listed (the same places, by kind); the documents lay out."""
     result = _roll(project, branch, year)
-    assert waiting_warnings(result, fiscal_year(year)) == waiting
-    assert pipeline.check(project, branch, year) == result.problems
+    assert waiting_places(project, branch, year, result) == waiting
     plan = load_plan(project, branch, year)
     kinds = {d.kind for d in plan.data.documents}
     assert waiting.get("actual", 0) == (
         len(plan.data.kpis) if kinds & {"results", "self_evaluation"} else 0
     )
-    assert waiting.get("grade", 0) == (len(plan.data.measures) if "self_evaluation" in kinds else 0)
+    assert waiting.get("evaluation", 0) == (
+        len(plan.data.measures) if "self_evaluation" in kinds else 0
+    )
     # The KPIs are carried (through successors, less those the catalogue has no more),
     # every measure too, with its KPIs, its past cleared and its plan to write or confirm.
     last = load_plan(project, branch, year - 1)
@@ -665,8 +665,10 @@ def test_rollover_of_every_branch_checks_with_only_waiting_warnings(project, bra
             t for t in result.todos if t.message.startswith(f"施策「{_one_line(m.title)}」の")
         ]
         assert any(
-            (t.kind == TODO and t.message.endswith(f"{fiscal_year(year)}の事業計画"))
-            or (t.kind == CONFIRM and t.message.endswith("に書いた計画のままです"))
+            t.kind == CONFIRM
+            and t.message.endswith(
+                ("に書いた計画のままです", f"{fiscal_year(year)}の計画に直してください")
+            )
             for t in planned
         ), m.id
     for document in plan.data.documents:  # the documents lay out, as build would
@@ -689,14 +691,15 @@ def test_oita_window_rate_prior_is_the_seeds_target(project):
 @pytest.mark.parametrize("branch", ["fukushima", "oita"])
 def test_rollover_after_a_plan_only_year_checks_without_errors(project, branch):
     """FY2026 from a FY2025 that has no results yet (a stand-in 2026 catalogue: there is
-    none in plans/). 対前年度 targets wait for FY2025's actuals: 記入待ち, not errors."""
+    none in plans/). 対前年度 targets wait for FY2025's actuals: a notice (注意) where
+    to write them, not an error, nor a 記入待ち of FY2026 (it has no documents)."""
     catalog = project.catalog_file(2026)
     catalog.write_text(project.catalog_file(2025).read_text(encoding="utf-8"), encoding="utf-8")
     result = new_year(project, branch, 2026)
     assert [str(p) for p in result.problems if p.severity is Severity.ERROR] == []
     if branch == "oita":
-        waiting = [t for t in result.todos if t.kind == TODO and "前年度実績" in t.message]
-        assert waiting
+        waiting = [t for t in result.todos if t.kind == NOTICE and "前年度実績" in t.message]
+        assert waiting and not [t for t in result.todos if t.kind == TODO]
         assert all(
             "plans/oita/2025/ に令和7年度の実績（actual）を書けば" in t.message for t in waiting
         )

@@ -8,6 +8,7 @@ It saves site-screenshot.png (the index of a copy with one built branch-year) in
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlparse
 import lxml.html
 import pytest
 import yaml
+from fontTools.ttLib import TTFont
 
 from conftest import ROOT
 from kenpo_report import cli
@@ -25,6 +27,8 @@ from kenpo_report.commands.site import (
     INDEX,
     MISSING,
     NO_DOCUMENTS,
+    PENDING,
+    STALE,
     SiteRow,
     affected_branch_years,
     main,
@@ -32,6 +36,8 @@ from kenpo_report.commands.site import (
     rows,
     write_index,
 )
+from kenpo_report.commands.site_fonts import FAMILY, FOLDER
+from kenpo_report.errors import Severity
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
 
@@ -88,13 +94,107 @@ def test_missing_outputs_show_as_missing_and_are_not_linked(project: Project) ->
     assert iwate.links["pdf"] is not None and iwate.links["pdf"].href == "iwate/2024/results.pdf"
     assert iwate.links["docx"] is None and not iwate.missing
     mie = _row(site_rows, "mie", 2024)
-    assert mie.links == {"pdf": None, "docx": None} and mie.missing
+    assert mie.links == {"pdf": None, "docx": None, "html": None} and mie.missing
 
     page = lxml.html.fromstring(render_index(project, site_rows))
     hrefs = [a.get("href") for a in page.iter("a")]
     assert hrefs == ["iwate/2024/results.pdf"]
     (mie_row,) = page.xpath('//tr[@data-branch="mie"]')
-    assert mie_row.text_content().count(MISSING) == 2
+    assert mie_row.text_content().count(MISSING) == 2  # HTML is made on request only: －
+
+
+def test_the_html_version_is_linked_when_built(project: Project) -> None:
+    folder = project.output_dir("iwate", 2024)
+    folder.mkdir(parents=True)
+    (folder / "results.html").write_text("<!DOCTYPE html><html></html>", encoding="utf-8")
+    iwate = _row(rows(project), "iwate", 2024)
+    assert iwate.links["html"] is not None and not iwate.missing
+    page = lxml.html.fromstring(render_index(project, [iwate]))
+    (link,) = page.xpath("//a")
+    assert (link.get("href"), link.get("type"), link.text) == (
+        "iwate/2024/results.html",
+        "text/html",
+        "HTML",
+    )
+    assert page.xpath("//thead//th/text()")[-3:] == ["PDF", "DOCX", "HTML"]
+
+
+def test_a_build_is_marked_stale_after_its_plan_changes(project: Project) -> None:
+    """古い as ``kenpo-report list`` says it: the build's record against the inputs now."""
+    pipeline.build(project, "fukushima", 2025, ("pdf",))  # the smallest document: about 3 s
+
+    def row_and_cells() -> tuple[SiteRow, lxml.html.HtmlElement]:
+        row = _row(rows(project), "fukushima", 2025)
+        (tr,) = lxml.html.fromstring(render_index(project, [row])).xpath("//tbody/tr")
+        return row, tr
+
+    row, tr = row_and_cells()
+    assert (row.status, row.stale) == ("作成済み", False) and row.links["pdf"] is not None
+    assert not tr.xpath('.//*[@class="stale"]')
+    plan_file = sorted((project.root / "plans/fukushima/2025").glob("*.yaml"))[0]
+    plan_file.write_text(plan_file.read_text(encoding="utf-8") + "# 直した\n", encoding="utf-8")
+    row, tr = row_and_cells()
+    assert row.stale and row.links["pdf"] is not None  # still linked, marked
+    (mark,) = tr.xpath('.//*[@class="stale"]')
+    assert mark.text == STALE and "作り直していません" in mark.get("title")
+
+
+def test_places_still_to_fill_in_are_counted_per_document(project: Project) -> None:
+    assert cli.main(["--project", str(project.root), "new", "iwate", "2025"]) == 0
+    places = [p for p in pipeline.check(project, "iwate", 2025) if p.severity is Severity.PENDING]
+    assert places
+    site_rows = rows(project)
+    row = _row(site_rows, "iwate", 2025)
+    assert row.pending == len(places) and _row(site_rows, "iwate", 2024).pending == 0
+    page = lxml.html.fromstring(render_index(project, site_rows))
+    (tr,) = page.xpath('//tr[@data-branch="iwate"][@data-year="2025"]')
+    (count,) = tr.xpath('.//*[@class="pending"]')
+    assert count.text == f"{PENDING} {len(places)}件"
+    (tr,) = page.xpath('//tr[@data-branch="iwate"][@data-year="2024"]')
+    assert PENDING not in tr.text_content()
+
+
+def _font_faces(page: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """The page's @font-face rules: (family, url)."""
+    css = "\n".join(page.xpath("//style/text()"))
+    faces = re.findall(r"@font-face\s*{([^}]*)}", css)
+    return [
+        (
+            re.search(r'font-family:\s*"([^"]+)"', face).group(1),
+            re.search(r'url\("([^"]+)"\)', face).group(1),
+        )
+        for face in faces
+    ]
+
+
+def test_the_index_uses_the_bundled_font_written_beside_it(
+    project: Project, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    old_cut = site / FOLDER / "BIZUDPGothic-Regular-0123456789abcdef.ttf"
+    old_cut.parent.mkdir(parents=True)
+    old_cut.write_bytes(b"an earlier page's cut")
+    (site / FOLDER / "notes.txt").write_text("not ours", encoding="utf-8")
+    target, _ = write_index(project, site)
+    page = lxml.html.fromstring(target.read_text(encoding="utf-8"))
+    faces = _font_faces(page)
+    assert [family for family, _ in faces] == [FAMILY, FAMILY]
+    # Every font-family the page names is the bundled face (or inherits it): no system font.
+    css = "\n".join(page.xpath("//style/text()"))
+    for names in re.findall(r"font-family:\s*([^;}]+)", css):
+        assert {n.strip().strip('"') for n in names.split(",")} <= {FAMILY, "sans-serif", "inherit"}
+    # The files exist beside the page and hold a glyph for every character it shows.
+    shown = {ch for ch in page.text_content() if not ch.isspace()}
+    for _, url in faces:
+        font = site / url
+        assert font.is_file() and font.parent == site / FOLDER, url
+        with TTFont(font) as face:
+            assert face["name"].getDebugName(1) == FAMILY
+            missing = sorted(ch for ch in shown if ord(ch) not in face.getBestCmap())
+        assert not missing, (url, missing)
+        assert font.stat().st_size < 500_000  # cut to the page's characters, not 4.6 MB
+    assert (site / FOLDER / "OFL.txt").read_bytes() == (project.fonts / "OFL.txt").read_bytes()
+    assert not old_cut.exists() and (site / FOLDER / "notes.txt").exists()
 
 
 def test_a_failing_plan_shows_error_and_the_others_still_list(project: Project) -> None:
@@ -136,8 +236,9 @@ def test_page_is_static_japanese_and_relative(project: Project) -> None:
     # Branch and year cells are merged over their rows.
     heads = [th.text_content() for th in page.xpath("//tbody/tr[1]/th")]
     assert heads == ["福島支部", "令和7年度2025"]
-    # Nothing staged is left beside the index.
-    assert sorted(p.name for p in project.output.iterdir()) == ["fukushima", INDEX]
+    # Nothing staged is left beside the index and its fonts.
+    assert sorted(p.name for p in project.output.iterdir()) == [FOLDER, "fukushima", INDEX]
+    assert not [p for p in (project.output / FOLDER).iterdir() if p.name.startswith(".")]
 
 
 def test_cli_writes_the_index_into_the_given_folder(
@@ -208,7 +309,11 @@ def test_workflow_helper_lists_built_documents(
 ) -> None:
     """``python -m kenpo_report.commands.site [--all]``: what the workflow publishes or uploads."""
     for branch, year, names in [
-        ("iwate", 2024, ["results.pdf", "results.docx", ".build.json", "page.png", "png/"]),
+        (
+            "iwate",
+            2024,
+            ["results.pdf", "results.docx", "results.html", ".build.json", "page.png", "png/"],
+        ),
         ("gone", 2020, ["results.pdf"]),  # restored from the cache, its plans removed
         ("oita", 2024, ["results.pdf"]),
     ]:
@@ -221,11 +326,11 @@ def test_workflow_helper_lists_built_documents(
                 (folder / name).write_bytes(b"x")
     monkeypatch.chdir(project.root)
     changed = io.StringIO("plans/iwate/2024/20-basic.yaml\nplans/mie/2024/x.yaml\n")
-    assert main([], changed) == ["output/iwate/2024/results.docx", "output/iwate/2024/results.pdf"]
+    iwate = [f"output/iwate/2024/results.{fmt}" for fmt in ("docx", "html", "pdf")]
+    assert main([], changed) == iwate
     assert main([], io.StringIO("docs/publish.md\n")) == []
     assert main(["--all"], io.StringIO()) == [
-        "output/iwate/2024/results.docx",
-        "output/iwate/2024/results.pdf",
+        *iwate,
         "output/oita/2024/results.pdf",
     ]
 
@@ -261,7 +366,10 @@ def test_workflow_structure() -> None:
             assert part in cache["with"]["key"]
         assert cache["with"]["restore-keys"]
         assert "scripts/setup" in runs(job) and "kenpo-report build --all" in runs(job)
-    assert "kenpo-report site" in runs("publish")
+    # The index and its fonts (_fonts/) are written into the folder Pages publishes.
+    assert "kenpo-report site --output _site" in runs("publish")
+    (pages,) = [s for s in publish["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert pages["with"]["path"] == "_site"
     assert "actions/upload-pages-artifact" in uses("publish")
     assert deploy["needs"] == "publish" and "actions/deploy-pages" in uses("deploy")
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -285,7 +393,8 @@ def test_index_in_headless_chromium(project: Project) -> None:
         pytest.skip("Debian's chromium is not installed (scripts/setup --test installs it)")
     expect = playwright.expect
     started = time.monotonic()
-    pipeline.build(project, "fukushima", 2025)  # the smallest document: about 3 s
+    # The smallest document (about 3 s), with its HTML version.
+    pipeline.build(project, "fukushima", 2025, ("pdf", "docx", "html"))
     assert cli.main(["--project", str(project.root), "site"]) == 0
     index = project.output / INDEX
     shots = project.root / "output"  # the copy's: tests never write into the checkout
@@ -310,15 +419,20 @@ def test_index_in_headless_chromium(project: Project) -> None:
 
             # Every link, as the browser resolves it, is an existing file beside the index.
             hrefs = page.locator("a").evaluate_all("links => links.map(a => a.href)")
-            assert len(hrefs) == 2
+            assert len(hrefs) == 3  # PDF, DOCX, HTML
             for href in hrefs:
                 url = urlparse(href)
                 path = Path(unquote(url.path))
                 assert url.scheme == "file" and path.is_file(), href
                 assert path.is_relative_to(project.output), href
 
-            # The page loads nothing but itself: no scripts, styles or fonts from elsewhere.
-            assert requests == [index.as_uri()]
+            # The page loads nothing but itself and its fonts beside it.
+            page.evaluate("document.fonts.ready.then(() => null)")
+            assert requests[0] == index.as_uri()
+            fonts = [Path(unquote(urlparse(r).path)) for r in requests[1:]]
+            assert fonts and all(f.parent == project.output / FOLDER for f in fonts), requests
+            assert all(f.is_file() for f in fonts)
+            _assert_only_bundled_fonts_draw(page)
             page.screenshot(path=shots / "site-screenshot.png", full_page=True)
 
             # Clicking the PDF link opens the built PDF (Debian's Chromium shows it in its
@@ -343,6 +457,22 @@ def test_index_in_headless_chromium(project: Project) -> None:
         finally:
             browser.close()
     assert time.monotonic() - started < 40
+
+
+def _assert_only_bundled_fonts_draw(page) -> None:
+    """Chromium's own account of the fonts that drew each element's text (DevTools'
+    CSS.getPlatformFontsForNode): only the page's web font, so no glyph fell back."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "body, body *"})
+    used: dict[tuple[str, bool], int] = {}
+    for node in nodes["nodeIds"]:
+        for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+            key = (font["familyName"], font["isCustomFont"])
+            used[key] = used.get(key, 0) + font["glyphCount"]
+    assert used and set(used) == {(FAMILY, True)}, used
 
 
 def test_without_the_site_template_the_old_index_stays(

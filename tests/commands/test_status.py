@@ -7,6 +7,7 @@ import os
 import time
 
 from conftest import run_main as run
+from kenpo_report.build import pipeline
 from kenpo_report.commands.status import (
     BUILT,
     ERROR,
@@ -18,6 +19,7 @@ from kenpo_report.commands.status import (
     table,
     width,
 )
+from kenpo_report.errors import Severity
 
 
 def _fake_outputs(project, branch, year, document, when):
@@ -104,7 +106,7 @@ def test_error_when_check_fails(project):
 def test_table_is_aligned_in_display_columns(project):
     rows = project_status(project)
     lines = table(rows).splitlines()
-    assert lines[0].split() == ["支部", "年度", "文書", "状態", "題名"]
+    assert lines[0].split() == ["支部", "年度", "文書", "状態", "記入待ち", "題名"]
     # The 状態 column starts at the same display column on every line.
     starts = set()
     for line in lines:
@@ -141,6 +143,26 @@ def test_cli_list_json(project, capsys):
         "outputs": ["output/iwate/2024/results.pdf", "output/iwate/2024/results.docx"],
         "newest_input": iwate["newest_input"],
         "errors": 0,
+        "pending": 0,
     }
     oita = next(r for r in rows if (r["branch"], r["year"]) == ("oita", 2025))
     assert oita["code"] == "none" and oita["document"] is None
+
+
+def test_a_new_year_shows_its_places_still_to_fill_in(project, capsys):
+    """`list` counts a document's 記入待ち as `check` lists them (text and json)."""
+    assert run(project, "new", "iwate", "2025") == 0
+    places = [p for p in pipeline.check(project, "iwate", 2025) if p.severity is Severity.PENDING]
+    assert places
+    capsys.readouterr()
+    assert _row(project, "iwate", 2025).pending == len(places)
+    assert _row(project, "iwate", 2024).pending == 0
+    assert run(project, "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    [cells] = [ln.split() for ln in lines if ln.split()[:2] == ["iwate", "2025"]]
+    assert cells[4] == f"{len(places)}件"  # 支部 年度 文書 状態 記入待ち 題名
+    assert run(project, "list", "--format", "json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["pending"] for r in rows if (r["branch"], r["year"]) == ("iwate", 2025)] == [
+        len(places)
+    ]

@@ -223,10 +223,14 @@ def test_new_year_makes_next_years_plan_the_plan_and_clears_the_past(tmp_path) -
     for past in ("figures", "results", "evaluation", "next_plan"):
         assert first.get(past) in (None, [])
     todos = [(t.kind, t.message) for t in result.todos]
-    assert (TODO, "施策「特定健診受診率の向上」の令和7年度の実施状況") in todos
+    assert (
+        TODO,
+        "施策「特定健診受診率の向上」の実施状況（results）がまだ書かれていません",
+    ) in todos
     marked = [m for k, m in todos if k == CONFIRM and "特定健診受診率の向上」の計画" in m]
     assert len(marked) == 2  # the copied figure and the past point in time
-    assert second["plan"] == []
+    assert second["plan"] == []  # nothing to carry: 記入待ち until it is written
+    assert (TODO, "施策「健康経営の推進」の事業計画（plan）がまだ書かれていません") in todos
 
 
 def test_a_free_table_sizes_itself_and_a_wrong_width_hint_is_a_warning(tmp_path) -> None:

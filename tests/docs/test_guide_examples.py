@@ -8,6 +8,12 @@ comment that says what it is:
 ``<!-- example: PATH merge -->``
     a mapping merged into the existing file PATH: mappings are merged key by
     key and lists are appended (the guide shows it as "add this at the end");
+``<!-- example: PATH update -->``
+    as merge, but list items with a ``kpi`` or ``id`` are merged into the item
+    with the same one (the guide shows the entries a planner filled in);
+``<!-- run -->``
+    before a ```sh block of one ``kenpo-report`` command (such as ``new``), run
+    in the story's project; the files it writes count as the examples' files;
 ``<!-- example: PATH png -->``
     no block: a small PNG at PATH stands in for the planner's picture;
 ``<!-- fragment: NAME -->``
@@ -29,6 +35,7 @@ fragments teach the measures model: no ``pages:`` and no layout keys
 from __future__ import annotations
 
 import re
+import shlex
 import struct
 import zlib
 from dataclasses import dataclass
@@ -39,11 +46,11 @@ import pytest
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, run_main
 from kenpo_report import model as schema
 from kenpo_report.build import pipeline
 from kenpo_report.compute.report import build_report
-from kenpo_report.errors import Problem, UserError
+from kenpo_report.errors import Problem, Severity, UserError
 from kenpo_report.load.yaml_source import load_file, load_text
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
@@ -52,7 +59,7 @@ GUIDE = ROOT / "docs" / "guide.md"
 DOCS = ROOT / "docs"
 
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
-_MARKER = re.compile(r"^<!--\s*(example|fragment|wrong|not-a-plan)\s*(?::\s*(.*?))?\s*-->$")
+_MARKER = re.compile(r"^<!--\s*(example|fragment|wrong|not-a-plan|run)\s*(?::\s*(.*?))?\s*-->$")
 _YEAR_FILE = re.compile(r"plans/([a-z][a-z0-9_-]*)/([0-9]{4})/[^/]+\.yaml")
 _CATALOG = re.compile(r"plans/catalog/([0-9]{4})\.yaml")
 
@@ -105,6 +112,11 @@ def parse_guide(text: str) -> list[Marker]:
             if standalone:
                 markers.append(Marker(mkind, args, line))
                 continue
+            if mkind == "run":
+                if following[0] != "block" or following[1][0] != "sh":
+                    raise AssertionError(f"docs/guide.md:{line}: run is not followed by a sh block")
+                markers.append(Marker(mkind, args, line, following[1][1]))
+                continue
             if following[0] != "block" or following[1][0] != "yaml":
                 raise AssertionError(
                     f"docs/guide.md:{line}: marker is not followed by a yaml block"
@@ -140,15 +152,32 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def _merge(base: Any, extra: Any) -> Any:
+def _merge(base: Any, extra: Any, by_id: bool = False) -> Any:
     if isinstance(base, dict) and isinstance(extra, dict):
         merged = dict(base)
         for key, value in extra.items():
-            merged[key] = _merge(base[key], value) if key in base else value
+            merged[key] = _merge(base[key], value, by_id) if key in base else value
         return merged
     if isinstance(base, list) and isinstance(extra, list):
-        return base + extra
+        return _merge_items(base, extra) if by_id else base + extra
     return extra
+
+
+def _item_id(item: Any) -> Any:
+    return (item.get("kpi") or item.get("id")) if isinstance(item, dict) else None
+
+
+def _merge_items(base: list[Any], extra: list[Any]) -> list[Any]:
+    """*extra*'s items merged into *base*'s item of the same kpi/id; new ones appended."""
+    merged = list(base)
+    for item in extra:
+        key = _item_id(item)
+        at = next((i for i, old in enumerate(merged) if key and _item_id(old) == key), None)
+        if at is None:
+            merged.append(item)
+        else:
+            merged[at] = _merge(merged[at], item, by_id=True)
+    return merged
 
 
 def _png() -> bytes:
@@ -178,17 +207,29 @@ def _apply(project: Project, marker: Marker) -> str:
         target.write_bytes(_png())
         return rel
     assert marker.text is not None
-    if mode == ["merge"]:
+    if mode in (["merge"], ["update"]):
         assert target.is_file(), f"{marker.where}: nothing to merge into at {rel}"
         base = load_file(target, rel).data
         extra = _load(marker)
-        merged = _merge(base, extra)
+        merged = _merge(base, extra, by_id=mode == ["update"])
         text = yaml.dump(merged, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False)
         target.write_text(text, encoding="utf-8")
     else:
         assert mode == [], f"{marker.where}: unknown example mode {mode}"
         target.write_text(marker.text, encoding="utf-8")
     return rel
+
+
+def _run(project: Project, marker: Marker) -> list[str]:
+    """Run the guide's command in the project; the plan files it wrote."""
+    assert marker.text is not None
+    args = shlex.split(marker.text)
+    assert args[:1] == ["kenpo-report"] and marker.text.count("\n") == 1, (
+        f"{marker.where}: a run block is one kenpo-report command"
+    )
+    before = set(project.plans.rglob("*.yaml"))
+    assert run_main(project, *args[1:]) == 0, f"{marker.where}: {marker.text.strip()} failed"
+    return sorted(project.relative(p) for p in set(project.plans.rglob("*.yaml")) - before)
 
 
 def _load(marker: Marker) -> Any:
@@ -227,8 +268,11 @@ def test_guide_markers_are_well_formed():
 def test_guide_examples_check_cleanly(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     written: list[str] = []
-    for marker in _markers("example"):
-        written.append(_apply(project, marker))
+    for marker in parse_guide(GUIDE.read_text(encoding="utf-8")):
+        if marker.kind == "run":
+            written += _run(project, marker)
+        elif marker.kind == "example":
+            written.append(_apply(project, marker))
     targets = _touched(project, written)
     assert targets, "the guide's examples touch no branch-year"
     problems: list[Problem] = []
@@ -238,8 +282,13 @@ def test_guide_examples_check_cleanly(tmp_path: Path):
         except UserError as exc:
             problems += exc.problems
             continue
-        # Examples must be clean; the real plans' own warnings (資料の誤り) are expected.
-        problems += [w for w in warnings if w.position and w.position.file in written]
+        # Examples must be clean; the real plans' own warnings (資料の誤り) are expected,
+        # and so are places still to fill in (記入待ち) where the guide leaves them.
+        problems += [
+            w
+            for w in warnings
+            if w.position and w.position.file in written and w.severity is not Severity.PENDING
+        ]
         plan = load_plan(project, branch, year)
         for document in plan.data.documents:
             html = pipeline.lay_out(project, plan, build_report(plan, document))

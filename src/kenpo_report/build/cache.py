@@ -130,12 +130,16 @@ class Manifest:
     # the next build uses as its first guess (see render.parts).
     parts: dict[str, list[int]] = field(default_factory=dict)
     anchors: dict[str, dict[str, int]] = field(default_factory=dict)
-    warnings: list[list] = field(default_factory=list)  # [message, file, line, column, field]
+    # [message, file, line, column, field, severity (警告 / 記入待ち)]
+    warnings: list[list] = field(default_factory=list)
 
     def problems(self) -> list[Problem]:
         return [
-            Problem(m, Position(f, ln, col) if f else None, fld, Severity.WARNING)
-            for m, f, ln, col, fld in self.warnings
+            # A manifest written before 記入待ち has no severity: its rows are warnings.
+            Problem(
+                m, Position(f, ln, col) if f else None, fld, Severity(kind[0] if kind else "警告")
+            )
+            for m, f, ln, col, fld, *kind in self.warnings
         ]
 
     @staticmethod
@@ -150,6 +154,7 @@ class Manifest:
                     pos.line if pos else 0,
                     pos.column if pos else 0,
                     p.field,
+                    p.severity.value,
                 ]
             )
         return rows

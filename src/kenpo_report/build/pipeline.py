@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kenpo_report.build.cache import Manifest, Store
     from kenpo_report.build.workers import Runner
     from kenpo_report.compute.report import Report
+    from kenpo_report.model import DocumentSettings
     from kenpo_report.render.parts import Hint
     from kenpo_report.render.results import Assets, PdfResult
     from kenpo_report.validate import Plan
@@ -345,8 +346,27 @@ def warnings_of(plan: Plan, report: Report, project: Project) -> list[Problem]:
 
     if report.errors:
         raise UserError(sort_problems(unique([problem(f, Severity.ERROR) for f in report.errors])))
+    warnings = [problem(f, Severity.WARNING) for f in report.findings]
     # As a compiler lists them: by file, line and column, whichever stage found them.
-    return sort_problems([problem(f, Severity.WARNING) for f in report.findings])
+    return sort_problems(warnings + pending_of(plan, report.document))
+
+
+def pending_of(plan: Plan, document: DocumentSettings) -> list[Problem]:
+    """The places *document* shows that are still to fill in (記入待ち), where they are.
+
+    ``check`` lists them (severity PENDING), ``build`` counts them, ``list`` too."""
+    from kenpo_report.compute.pending import pending_places
+
+    source = plan.source
+    return [
+        Problem(
+            place.message,
+            (source.keys.get(place.path) if place.at_key else None) or source.get(place.path),
+            format_path(place.path),
+            Severity.PENDING,
+        )
+        for place in pending_places(plan, document)
+    ]
 
 
 def token_position(file: Path, start: Position, token: str) -> Position:

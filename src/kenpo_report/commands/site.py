@@ -1,11 +1,14 @@
 """The published site's index (``kenpo-report site``): branches × years × documents.
 
 ``rows`` is pure reading: for every branch-year under plans/ and every document
-of its plan, the built files found in the site folder (output/ by default) and
-the KPI achievement count of the computed report (nothing is rendered). A plan
-that does not load is one row marked エラー; a document without any built file
-is marked 未作成. ``write_index`` renders templates/site/index.html.j2 with
-relative links only and replaces index.html atomically.
+of its plan, the built files found in the site folder (output/ by default: PDF,
+DOCX, and HTML when ``build --format html`` made it), the KPI achievement count of
+the computed report (nothing is rendered), and what ``kenpo-report list`` says of
+it (:mod:`.status`: 古い when output/ is not what a build would now make; the
+places still to fill in, 記入待ち). A plan that does not load is one row marked
+エラー; a document without any built file is marked 未作成. ``write_index`` renders
+templates/site/index.html.j2 with relative links only, in the bundled font written
+beside it (:mod:`.site_fonts`), and replaces index.html atomically.
 
 For the publishing workflow, ``python -m kenpo_report.commands.site`` prints the
 built files of the branch-years whose build reads one of the changed paths on
@@ -25,10 +28,18 @@ from urllib.parse import quote
 import jinja2
 
 from kenpo_report.build.inputs import affected_branch_years
-from kenpo_report.build.pipeline import FORMATS
+from kenpo_report.build.pipeline import ALL_FORMATS, FORMATS
 from kenpo_report.build.writer import write_file
+from kenpo_report.commands import status
+from kenpo_report.commands.site_fonts import (
+    FAMILY,
+    SiteFont,
+    cut_fonts,
+    remove_old_fonts,
+    write_fonts,
+)
 from kenpo_report.compute.report import build_report
-from kenpo_report.errors import UserError
+from kenpo_report.errors import Severity, UserError
 from kenpo_report.layout import templating
 from kenpo_report.layout.formatting import fiscal_year
 from kenpo_report.load.yaml_source import load_file
@@ -39,13 +50,20 @@ from kenpo_report.validate import load_plan, validate_model
 ERROR = "エラー"
 MISSING = "未作成"
 NO_DOCUMENTS = "文書なし"
+STALE = status.STALE
+PENDING = Severity.PENDING.value
 TEMPLATE = "site/index.html.j2"
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+}
 INDEX = "index.html"
 
 
 @dataclass(frozen=True)
 class Link:
-    format: str  # "pdf" / "docx"
+    format: str  # "pdf" / "docx" / "html"
     href: str  # relative to the index page, with forward slashes
     size: int  # bytes
 
@@ -63,6 +81,13 @@ class SiteRow:
     kpis: int = 0  # rows of the KPI list
     links: dict[str, Link | None] = field(default_factory=dict)  # format -> file (None: 未作成)
     errors: int = 0  # problems of a plan that does not load
+    status: str = ""  # what `kenpo-report list` says of its outputs (作成済み, 古い, 未作成)
+    pending: int = 0  # places still to fill in (記入待ち)
+
+    @property
+    def stale(self) -> bool:
+        """Built, but not what a build would now make (its data or style changed since)."""
+        return self.status == STALE
 
     @property
     def fiscal_year(self) -> str:
@@ -113,12 +138,14 @@ def branch_year_rows(
         return [SiteRow(branch, name, year, "", "", ERROR, errors=len(exc.problems))]
     if not reports:
         return [SiteRow(branch, name, year, "", "", NO_DOCUMENTS)]
+    statuses = {s.document: s for s in status.branch_year_status(project, branch, year)}
     out = []
     for report in reports:
         document = report.document
         achieved, judged = report.achieved_count
+        known = statuses.get(document.id)
         links: dict[str, Link | None] = {}
-        for fmt in FORMATS:
+        for fmt in ALL_FORMATS:
             href = f"{branch}/{year}/{document.id}.{fmt}"
             path = folder / href
             link = Link(fmt, quote(href), path.stat().st_size) if path.is_file() else None
@@ -134,6 +161,8 @@ def branch_year_rows(
                 judged=judged,
                 kpis=len(report.kpis),
                 links=links,
+                status=known.status if known else "",
+                pending=known.pending if known else 0,
             )
         )
     return out
@@ -146,8 +175,11 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def render_index(project: Project, site_rows: list[SiteRow]) -> str:
-    """The index page: static HTML, relative links, no external resources."""
+def render_index(
+    project: Project, site_rows: list[SiteRow], fonts: list[SiteFont] | None = None
+) -> str:
+    """The index page: static HTML, relative links, nothing from elsewhere; *fonts*: the
+    font files beside it (see :mod:`.site_fonts`)."""
     env = templating.environment(project.templates)
     try:
         template = env.get_template(TEMPLATE)
@@ -155,7 +187,13 @@ def render_index(project: Project, site_rows: list[SiteRow]) -> str:
         raise UserError.single(f"サイトの様式がありません（templates/{TEMPLATE}）") from None
     return template.render(
         branches=groups(site_rows),
-        formats=FORMATS,
+        formats=ALL_FORMATS,
+        optional_formats=[f for f in ALL_FORMATS if f not in FORMATS],  # made on request
+        types=MEDIA_TYPES,
+        fonts=fonts or [],
+        font_family=FAMILY,
+        STALE=STALE,
+        PENDING=PENDING,
         size_text=size_text,
         ERROR=ERROR,
         MISSING=MISSING,
@@ -181,14 +219,19 @@ def groups(site_rows: list[SiteRow]) -> list[dict]:
 
 
 def write_index(project: Project, folder: Path | None = None) -> tuple[Path, list[SiteRow]]:
-    """Write <folder>/index.html (output/ by default) atomically; returns it and its rows."""
+    """Write <folder>/index.html (output/ by default) atomically, its fonts first (in
+    <folder>/_fonts); returns it and its rows."""
     folder = project.output if folder is None else folder
     site_rows = rows(project, folder)
-    html = render_index(project, site_rows)
+    # The fonts are cut to the page's characters; naming them adds only ASCII.
+    fonts = cut_fonts(project, render_index(project, site_rows))
+    html = render_index(project, site_rows, fonts)
     target = folder / INDEX
     try:
+        write_fonts(project, folder, fonts)
         # Synced, and readable by others: a site is served.
         write_file(target, html.encode("utf-8"), durable=True, mode=0o644)
+        remove_old_fonts(folder, fonts)
     except OSError as exc:
         raise UserError.single(
             f"目次を書き込めませんでした（{exc.strerror or exc}）: {target}"
@@ -200,12 +243,14 @@ def write_index(project: Project, folder: Path | None = None) -> tuple[Path, lis
 
 
 def built_files(project: Project, branch_years: Iterable[tuple[str, int]]) -> list[Path]:
-    """The built documents (PDF, DOCX under output/) of *branch_years*."""
+    """The built documents (PDF, DOCX, HTML under output/) of *branch_years*."""
     files = []
     for branch, year in branch_years:
         folder = project.output_dir(branch, year)
         if folder.is_dir():
-            files += sorted(p for p in folder.iterdir() if p.suffix[1:] in FORMATS and p.is_file())
+            files += sorted(
+                p for p in folder.iterdir() if p.suffix[1:] in ALL_FORMATS and p.is_file()
+            )
     return files
 
 

@@ -18,6 +18,9 @@ The inputs are what a build reads (:mod:`kenpo_report.build.inputs`): the key
 takes every style's templates, the times only those of the document's style (a
 change to another branch's style does not make its output old). A branch-year
 without documents (KPIs only, e.g. next year's targets) is listed as 文書なし.
+
+Each document also says how many places it shows are still to fill in (記入待ち,
+the places ``check`` lists: see :mod:`kenpo_report.compute.pending`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kenpo_report.build import cache, inputs
-from kenpo_report.build.pipeline import FORMATS
+from kenpo_report.build.pipeline import FORMATS, pending_of
 from kenpo_report.errors import UserError
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
@@ -50,6 +53,7 @@ class DocumentStatus:
     outputs: list[str] = field(default_factory=list)  # existing outputs, project-relative
     newest_input: str | None = None  # project-relative path of the newest input
     errors: int = 0
+    pending: int = 0  # places still to fill in (記入待ち)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +66,7 @@ class DocumentStatus:
             "outputs": self.outputs,
             "newest_input": self.newest_input,
             "errors": self.errors,
+            "pending": self.pending,
         }
 
 
@@ -99,6 +104,7 @@ def branch_year_status(project: Project, branch: str, year: int) -> list[Documen
                 status,
                 [project.relative(p) for p in built],
                 project.relative(newest),
+                pending=len(pending_of(plan, document)),
             )
         )
     return out
@@ -130,14 +136,15 @@ def width(text: str) -> int:
 
 
 def table(rows: list[DocumentStatus]) -> str:
-    """An aligned text table (支部 年度 文書 状態 題名)."""
-    head = ["支部", "年度", "文書", "状態", "題名"]
+    """An aligned text table (支部 年度 文書 状態 記入待ち 題名)."""
+    head = ["支部", "年度", "文書", "状態", "記入待ち", "題名"]
     body = [
         [
             r.branch,
             str(r.year),
             r.document or "－",
             r.status + (f"（{r.errors}件）" if r.errors else ""),
+            f"{r.pending}件" if r.pending else "",
             r.title.replace("\n", " "),
         ]
         for r in rows

@@ -52,6 +52,7 @@ class KpiResult:
     counts: dict[str, Quantity]
     anchor: str | None
     next: KpiResult | None = None  # the same KPI in the following year's plan
+    draft: KpiResult | None = None  # the same KPI in the document's draft (draft:)
 
     @property
     def achieved_word(self) -> str | None:
@@ -73,9 +74,16 @@ class KpiResult:
         return f"{self.entry.rank}位" if self.entry.rank else None
 
     @property
+    def target_before(self) -> str | None:
+        """The target before its change, as printed: the draft's, else the typed one."""
+        if self.draft is not None:
+            return self.draft.target_text
+        return self.entry.target_before
+
+    @property
     def changed(self) -> bool:
         """The target was changed during the year: target_before says what it was."""
-        before = self.entry.target_before
+        before = self.target_before
         return bool(before) and before != self.target_text
 
     @property
@@ -214,6 +222,8 @@ def _target(
     entry: KpiEntry, definition: KpiDefinition, basis: Quantity | None, word: str
 ) -> tuple[Quantity | None, str]:
     """The target figure and the phrase a generated sentence says it with."""
+    if entry.target is None:  # written empty: still to fill in (記入待ち), shown as －
+        return None, "－"
     if entry.target == PRIOR_YEAR:
         # Without a prior only in a plan with no actual (validated): the words stand alone.
         return basis, f"対前年度{word}"
@@ -315,7 +325,7 @@ def kpi_field(result: KpiResult, name: str) -> Content:
     if name == "target":
         return result.target_text
     if name == "target_before":
-        return result.entry.target_before or result.target_text
+        return result.target_before or result.target_text
     if name == "change":
         return result.change_word
     return getattr(result, name, None)

@@ -14,6 +14,7 @@ from kenpo_report.compute import figures as C
 from kenpo_report.compute.blocks import block_view, grade_findings
 from kenpo_report.compute.figures import Finding, Quantity
 from kenpo_report.compute.kpis import KPI_FIELDS, Content, KpiResult, kpi_field
+from kenpo_report.compute.pending import ungraded_message
 from kenpo_report.compute.prose import (
     TextFindings,
     cited,
@@ -176,25 +177,11 @@ def section_views(
     return out
 
 
-def unreported(plan: Plan) -> list[Finding]:
-    """KPIs a results document shows as 「－」: their actual is still to be written."""
-    return [
-        Finding(
-            f"KPI「{plan.catalog.kpis[e.kpi].name}」の実績（actual）がまだ書かれていません（「－」と表示します）",
-            ("kpis", i, "kpi"),
-        )
-        for i, e in enumerate(plan.data.kpis)
-        if e.actual is None
-    ]
-
-
 def ungraded(plan: Plan) -> list[Finding]:
-    """A self-evaluation needs every measure's grade."""
+    """A self-evaluation needs every measure's grade (an error once the year is reported;
+    before that they are 記入待ち, see :mod:`.pending`)."""
     return [
-        Finding(
-            f"自己評価の文書ですが、施策「{m.title}」に自己評価（evaluation の grade: S〜D）がありません",
-            ("measures", i, "id"),
-        )
+        Finding(ungraded_message(m.title), ("measures", i, "id"))
         for i, m in enumerate(plan.data.measures)
         if m.evaluation is None
     ] or (

@@ -15,6 +15,7 @@ from typing import Any
 
 from kenpo_report.compute import figures as C
 from kenpo_report.compute.blocks import block_view
+from kenpo_report.compute.drafts import with_draft
 from kenpo_report.compute.figures import Finding, Quantity
 from kenpo_report.compute.kpis import KpiResult, following_year, kpi_result, previous_actuals
 from kenpo_report.compute.measures import (
@@ -28,8 +29,8 @@ from kenpo_report.compute.measures import (
     reference_lookup,
     section_views,
     ungraded,
-    unreported,
 )
+from kenpo_report.compute.pending import grades_due
 from kenpo_report.compute.prose import (
     TextFindings,
     cited,
@@ -96,6 +97,7 @@ def build_report(plan: Plan, document: DocumentSettings) -> Report:
         kpi_result(plan, entry, i, anchors, previous, findings, following, text)
         for i, entry in enumerate(plan.data.kpis)
     ]
+    kpis = with_draft(plan, document, kpis, findings)  # 変更前 from the document's draft
     by_id = {k.entry.kpi: k for k in kpis}
     figures = named_figures(plan, by_id, text)
     lookup = reference_lookup(by_id, figures)
@@ -181,18 +183,16 @@ def _page_view(
 
 
 def _document_findings(plan: Plan, document: DocumentSettings, text: TextFindings) -> list[Finding]:
-    """What the document's kind asks of the data: actuals reported, grades given."""
-    found: list[Finding] = []
-    if document.kind in ("results", "self_evaluation"):
-        found += unreported(plan)
-    if document.kind == "self_evaluation":
-        # Before the year is reported (no actual, no grade yet: a year made by `new`)
-        # the grades are still to be written; after, a missing one is an error.
-        started = any(e.actual is not None for e in plan.data.kpis) or any(
-            m.evaluation is not None for m in plan.data.measures
-        )
-        (text.errors if started else found).extend(ungraded(plan))
-    return found
+    """What the document's kind asks of the data: a self-evaluation, every measure's grade.
+
+    Before the year is reported (no actual, no grade yet: a year made by `new`) the grades
+    are places still to fill in (記入待ち, see .pending); after, a missing one is an error."""
+    if document.kind != "self_evaluation":
+        return []
+    if grades_due(plan):
+        text.errors.extend(ungraded(plan))
+        return []
+    return [] if plan.data.measures else ungraded(plan)  # no measures at all
 
 
 def charts(report: Report) -> list[dict[str, Any]]:

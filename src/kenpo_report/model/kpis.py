@@ -56,7 +56,9 @@ class KpiEntry(Model):
         "（例: {name}を対前年度（{prior}）以上とする。）。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
     )
     notes: list[Text] = Field(default_factory=list, description="※の注記")
-    target: Target = Field(
+    # Required but may be written empty (target:), as `new` writes a first year's KPIs:
+    # the place is then still to fill in (記入待ち), and the documents show －.
+    target: Target | None = Field(
         description="目標値、または「対前年度」（前年度実績以上/以下）",
         examples=["64.4", "対前年度"],
     )

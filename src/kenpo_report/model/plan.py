@@ -61,6 +61,13 @@ class DocumentSettings(Model):
     )
     date: Date = Field(description="作成日（PDFの作成日時。出力を毎回同じにするため）")
     cover: Cover | None = Field(None, description="表紙（表紙のある文書だけ）")
+    draft: Text | None = Field(
+        None,
+        description="KPI一覧の「変更前」「変更有無」の基にする下書きの版（git のタグかコミット）。"
+        "書くと、各KPIの変更前はその版の目標（表示のとおり）になり、KPIの target_before より優先します。"
+        "省略すると target_before のとおり",
+        examples=["fukushima-2025-draft"],
+    )
 
 
 class BranchYear(Model):

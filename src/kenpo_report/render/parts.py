@@ -269,8 +269,9 @@ class _Run:
         if self._docx_base is None:
             # The DOCX writer does not say which template files it reads: all of them count.
             templates = templates_digest(self.assets.templates)
+            fonts = templates_digest(self.assets.fonts)  # embedded in the DOCX, subset
             images = self._images_digest(self.html, raster=True)
-            self._docx_base = digest("docx", renderer_digest(), templates, images, self.html)
+            self._docx_base = digest("docx", renderer_digest(), templates, fonts, images, self.html)
         return digest(self._docx_base, numbers)
 
     def _images_digest(self, html: str, raster: bool = False) -> list:

@@ -28,6 +28,7 @@ from kenpo_report.validate.references import (
     check_styles,
     reference_problems,
 )
+from kenpo_report.validate.revisions import with_drafts
 from kenpo_report.validate.schema import validate_model
 
 M = TypeVar("M", bound=BaseModel)
@@ -46,6 +47,8 @@ class Plan:
     previous: BranchYear | None = None
     images: dict[str, bytes] = field(default_factory=dict)  # src -> bytes, checked
     next: Plan | None = None  # the following year's KPIs (次年度KPI), when planned
+    # The documents' drafts (draft:), by revision: the branch-year as git holds it there.
+    drafts: dict[str, Plan] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ class _Year:
     parts: Parts  # what validated, for the cross-references
 
 
-def load_plan(project: Project, branch: str, year: int) -> Plan:
-    """Load, merge and validate a branch-year, with its catalogue and previous year."""
+def load_plan(project: Project, branch: str, year: int, *, drafts: bool = True) -> Plan:
+    """Load, merge and validate a branch-year, with its catalogue and previous year.
+
+    *drafts*: also read the revisions its documents name as their drafts (from git)."""
     problems: list[Problem] = []
     catalog = _load_model(project, project.catalog_file(year), Catalog, problems, "KPIカタログ")
     branch_model = _load_model(
@@ -83,9 +88,10 @@ def load_plan(project: Project, branch: str, year: int) -> Plan:
         and not check_references(next_data, next_catalog, SourceMap(), data)
     ):
         following = Plan(branch, year + 1, next_catalog, branch_model, next_data, SourceMap(), data)
-    return Plan(
+    plan = Plan(
         branch, year, catalog, branch_model, data, this.source, previous.data, images, following
     )
+    return with_drafts(project, plan) if drafts else plan
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

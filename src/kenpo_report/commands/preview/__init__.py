@@ -7,8 +7,11 @@ of inline JavaScript. A watcher (:mod:`kenpo_report.build.watch`, as for
 ``build --watch``) rebuilds it whenever a YAML, template, image or font file under
 plans/, templates/ or fonts/ changes; the open page hears of the new version
 through server-sent events and reloads itself, keeping its scroll position.
-Problems a planner must fix (:class:`UserError`) replace the report with a list
-of ``ファイル:行:桁`` and messages, until they are fixed.
+Problems a planner must fix (:class:`UserError`) are listed as ``ファイル:行:桁`` and
+messages above the last good report (marked 「前回の正しいデータの表示です」), until they
+are fixed. The bar counts the places still to fill in (記入待ち) apart from the warnings.
+The KPI一覧's ページ column is filled from a PDF layout done in a background thread
+after each rebuild (see :mod:`.server`); until it is done, from the last one, marked.
 
 What the browser may fetch is as confined as WeasyPrint's
 :class:`~kenpo_report.render.pdf.AssetFetcher`: stylesheets, fonts and images
@@ -24,7 +27,7 @@ script), :mod:`.assets` (what else may be fetched), :mod:`.pdf` (the PDF on dema
 
 from kenpo_report.build.watch import WATCHED_SUFFIXES, relevant_change
 from kenpo_report.commands.preview.assets import ASSET_TYPES
-from kenpo_report.commands.preview.page import CSP, render_page
+from kenpo_report.commands.preview.page import CSP, page_numbers_event, render_page
 from kenpo_report.commands.preview.server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -45,6 +48,7 @@ __all__ = [
     "PreviewServer",
     "Snapshot",
     "build_snapshot",
+    "page_numbers_event",
     "relevant_change",
     "render_page",
     "serve",

@@ -1,6 +1,7 @@
 """The preview's HTTP server and its routes, for requests addressed to the loopback host only.
 
-``/`` the page, ``/_preview/events`` its live-reload stream, ``/_preview/version``,
+``/`` the page, ``/_preview/events`` its live-reload stream (versions, and page numbers
+as each PDF layout finishes), ``/_preview/version``,
 ``/_preview/image/<name>`` the plan's images, ``/report.pdf`` the PDF, anything else a file
 of templates/ or fonts/ (see :mod:`.assets`).
 """
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kenpo_report.commands.preview.assets import find_asset, find_image
-from kenpo_report.commands.preview.page import CSP, render_page
+from kenpo_report.commands.preview.page import CSP, page_numbers_event, render_page
 from kenpo_report.commands.preview.pdf import pdf_reply
 
 if TYPE_CHECKING:
@@ -100,7 +101,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._send(*pdf_reply(snapshot, doc_id, preview.pdf))
         else:
             if path.startswith(_IMAGES):
-                found = find_image(snapshot, path.removeprefix(_IMAGES))
+                # Under an error the page shows the last good report, with its images.
+                found = find_image(snapshot.shown or snapshot, path.removeprefix(_IMAGES))
             else:
                 found = find_asset(preview.project, path)
             if found is None:
@@ -109,7 +111,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, *found)
 
     def _events(self) -> None:
-        """Server-sent events: the current version now, then each new one (and keep-alives)."""
+        """Server-sent events: the current version now, then each new one (and keep-alives);
+        ``pages`` events with the page numbers of the shown report once it is laid out."""
         self.close_connection = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -118,18 +121,22 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.command == "HEAD":
             return
         preview = self.server.preview
-        seen: str | None = None
+        seen: tuple[str, int] | None = None
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
-                version = preview.wait_for_version(seen, timeout=15)
-                if version is None:
+                state = preview.wait_for_change(seen, timeout=15)
+                if state is None:
                     return
-                if version == seen:
+                if state == seen:
                     self.wfile.write(b": keep-alive\n\n")
                 else:
-                    self.wfile.write(f"data: {version}\n\n".encode())
-                    seen = version
+                    if seen is None or state[0] != seen[0]:
+                        self.wfile.write(f"data: {state[0]}\n\n".encode())
+                    pages = page_numbers_event(preview.snapshot)
+                    if pages is not None:
+                        self.wfile.write(f"event: pages\ndata: {pages}\n\n".encode())
+                    seen = state
                 self.wfile.flush()
         except (ConnectionError, TimeoutError, ValueError):
             return  # the page closed or reloaded; ValueError: socket cut on stop

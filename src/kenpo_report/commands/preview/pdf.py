@@ -1,11 +1,16 @@
-"""The PDF link of the preview: the shown document rendered by WeasyPrint when asked for."""
+"""The PDF of the preview: the shown document rendered by WeasyPrint, in the background
+after each rebuild (for its page numbers) or when the PDF link asks for it first.
+
+It is rendered as a build renders it, with the build's part cache and the last layout's
+page numbers as the first guess: after an edit only the parts that changed are laid out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 
-from kenpo_report.build import pipeline
+from kenpo_report.build import cache, pipeline
 from kenpo_report.build.workers import Runner
 from kenpo_report.commands.preview.snapshot import Snapshot
 from kenpo_report.errors import UserError
@@ -15,14 +20,23 @@ Reply = tuple[HTTPStatus, bytes, str, Mapping[str, str]]
 _TEXT = "text/plain; charset=utf-8"
 
 
-def render_pdf(snapshot: Snapshot, doc_id: str) -> bytes:
-    """The document's PDF, rendered by the build's own render call (kept in the snapshot):
-    the same bytes as ``kenpo-report build`` writes."""
+def render_pdf(
+    snapshot: Snapshot,
+    doc_id: str,
+    store: cache.Store | None = None,
+    previous: cache.Manifest | None = None,
+) -> bytes:
+    """The document's PDF, rendered by the build's own render call (kept in the snapshot,
+    with its anchors' page numbers): the same bytes as ``kenpo-report build`` writes.
+
+    *store*: the build's part cache; *previous*: the last layout's pages and page numbers."""
     if doc_id not in snapshot.pdfs:
         document = next(d for d in snapshot.documents if d.id == doc_id)
         with Runner(1) as runner:
-            rendering = pipeline.Rendering(("pdf",), None, None, runner, None)
+            rendering = pipeline.Rendering(("pdf",), None, store, runner, previous)
             pdf, _, _ = pipeline.render_pdf_docx(document.item, document.assets, rendering)
+        snapshot.page_numbers[doc_id] = dict(pdf.anchors)
+        snapshot.page_counts[doc_id] = pdf.pages
         snapshot.pdfs[doc_id] = pdf.data
     return snapshot.pdfs[doc_id]
 

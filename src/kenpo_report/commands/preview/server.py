@@ -1,19 +1,27 @@
-"""The preview of one branch-year: rebuilt on every save, served until stopped."""
+"""The preview of one branch-year: rebuilt on every save, served until stopped.
+
+After each rebuild a thread lays the documents out as PDF (one at a time, the newest
+snapshot only) for their page numbers, which the open page hears of through its event
+stream; the page itself never waits for WeasyPrint. Until then it shows the numbers of
+the last layout (of this preview, else of the last ``kenpo-report build``), marked.
+"""
 
 from __future__ import annotations
 
 import secrets
 import sys
 import threading
+import traceback
 import webbrowser
 from collections.abc import Callable
 from datetime import datetime
 
+from kenpo_report.build import cache
 from kenpo_report.build.watch import InputWatcher
 from kenpo_report.commands.preview.http_server import PreviewHTTPServer
 from kenpo_report.commands.preview.pdf import render_pdf
 from kenpo_report.commands.preview.snapshot import Snapshot, build_snapshot
-from kenpo_report.errors import Problem, UserError
+from kenpo_report.errors import Problem, Severity, UserError
 from kenpo_report.layout.formatting import fiscal_year
 from kenpo_report.project import Project, check_branch
 
@@ -61,6 +69,14 @@ class PreviewServer:
         self._serving = False
         self._shown_warnings: list[Problem] = []
         self.snapshot = Snapshot("", datetime.now())
+        self._last_good: Snapshot | None = None
+        self._layouts = 0  # PDF layouts finished: the event streams send their page numbers
+        self._lay_out_now = threading.Event()
+        # The pages and page numbers of the last PDF layout: the last build's, to begin with.
+        self._last_layout = cache.read_manifest(project, self.branch, year) or cache.Manifest(
+            "", {}
+        )
+        self._store = cache.Store.of(project)  # the build's part cache
 
     # lifecycle
 
@@ -75,6 +91,7 @@ class PreviewServer:
         self.port = self._httpd.server_address[1]
         try:
             self._start_watching()  # before the first build: a save during it is not missed
+            self._start_thread("kenpo-preview-layout", self._lay_out_pages, {}, daemon=True)
             self.rebuild()
             self._start_thread(
                 "kenpo-preview-http", self._httpd.serve_forever, {"poll_interval": 0.2}
@@ -85,11 +102,14 @@ class PreviewServer:
             raise
         return self
 
-    def stop(self) -> None:
+    def stop(self, *, wait_for_layout: bool = True) -> None:
+        """End the threads and close every socket; *wait_for_layout* False leaves a PDF
+        layout under way to end with the process (WeasyPrint cannot be interrupted)."""
         with self._changed:
             self._stopping = True
             self._changed.notify_all()  # event streams end
         self._stop_watch.set()
+        self._lay_out_now.set()
         if self._httpd is not None:
             if self._serving:
                 self._httpd.shutdown()
@@ -98,7 +118,8 @@ class PreviewServer:
             self._httpd.server_close()  # joins the request threads
             self._httpd = None
         for thread in self._threads:
-            thread.join()
+            if wait_for_layout or not thread.daemon:
+                thread.join()
         self._threads.clear()
 
     def __enter__(self) -> PreviewServer:
@@ -115,8 +136,10 @@ class PreviewServer:
     def version(self) -> str:
         return self.snapshot.version
 
-    def _start_thread(self, name: str, target: Callable[..., object], kwargs: dict) -> None:
-        thread = threading.Thread(target=target, kwargs=kwargs, name=name)
+    def _start_thread(
+        self, name: str, target: Callable[..., object], kwargs: dict, daemon: bool = False
+    ) -> None:
+        thread = threading.Thread(target=target, kwargs=kwargs, name=name, daemon=daemon)
         thread.start()
         self._threads.append(thread)
 
@@ -129,10 +152,44 @@ class PreviewServer:
                 self.project, self.branch, self.year, f"{self._token}-{self._count}"
             )
             with self._changed:
+                snapshot.earlier_page_numbers = dict(self._last_layout.anchors)
+            if snapshot.ok:
+                self._last_good = snapshot
+            else:
+                snapshot.previous = self._last_good  # shown beneath the problems
+            with self._changed:
                 self.snapshot = snapshot
                 self._changed.notify_all()
+            self._lay_out_now.set()
             self._report(snapshot, reason)
         return snapshot
+
+    def _lay_out_pages(self) -> None:
+        """The layout thread: each new snapshot's documents as PDF, for their page numbers."""
+        while True:
+            self._lay_out_now.wait()
+            self._lay_out_now.clear()
+            if self._stopping:
+                return
+            current = self.snapshot
+            snapshot = current.shown  # under an error, the last good one (if not laid out yet)
+            for document in snapshot.documents if snapshot is not None else []:
+                if self._stopping or self.snapshot is not current:
+                    break  # a newer one is waiting: lay that out instead
+                try:
+                    self.pdf(snapshot, document.id)
+                except UserError as exc:  # as the PDF link would say; the page keeps its guess
+                    self.log(f"PDF の割り付けができません: {exc.problems[0]}")
+                    continue
+                except Exception:  # a bug: say it, and keep the preview serving
+                    print(traceback.format_exc(), file=sys.stderr, flush=True)
+                    continue
+                with self._changed:
+                    self._last_layout.anchors[document.id] = snapshot.page_numbers[document.id]
+                    self._last_layout.pages[document.id] = snapshot.page_counts[document.id]
+                    self._layouts += 1
+                    self._changed.notify_all()
+            self._store.prune()  # as a build does: the part cache stays bounded
 
     def _report(self, snapshot: Snapshot, reason: str) -> None:
         head = f"変更: {reason} → " if reason else ""
@@ -148,7 +205,15 @@ class PreviewServer:
                 for problem in snapshot.warnings:
                     print(problem, file=sys.stderr, flush=True)
                 self._shown_warnings = snapshot.warnings
-            warned = f"（警告 {len(snapshot.warnings)}件）" if snapshot.warnings else ""
+            counts = [
+                f"{label} {len(problems)}件"
+                for label, problems in (
+                    ("警告", snapshot.other_warnings),
+                    (Severity.PENDING.value, snapshot.pending),
+                )
+                if problems
+            ]
+            warned = f"（{'、'.join(counts)}）" if counts else ""
             self.log(f"{head}更新しました {snapshot.built_at:%H:%M:%S}{warned}")
 
     def _start_watching(self) -> None:
@@ -172,18 +237,22 @@ class PreviewServer:
 
     # serving (called from request threads)
 
-    def wait_for_version(self, seen: str | None, timeout: float) -> str | None:
-        """The current version once it differs from ``seen`` (or after timeout); None when stopping."""
+    def wait_for_change(
+        self, seen: tuple[str, int] | None, timeout: float
+    ) -> tuple[str, int] | None:
+        """The current (version, layouts finished) once it differs from ``seen`` (or after
+        timeout); None when stopping."""
         with self._changed:
             self._changed.wait_for(
-                lambda: self._stopping or self.snapshot.version != seen, timeout=timeout
+                lambda: self._stopping or (self.snapshot.version, self._layouts) != seen,
+                timeout=timeout,
             )
-            return None if self._stopping else self.snapshot.version
+            return None if self._stopping else (self.snapshot.version, self._layouts)
 
     def pdf(self, snapshot: Snapshot, doc_id: str) -> bytes:
         """The document's PDF, rendered on first request (one at a time: WeasyPrint is heavy)."""
         with self._pdf_lock:
-            return render_pdf(snapshot, doc_id)
+            return render_pdf(snapshot, doc_id, self._store, self._last_layout)
 
 
 def _say(message: str) -> None:
@@ -207,4 +276,5 @@ def serve(
             threading.Event().wait()
         except KeyboardInterrupt:
             _say("プレビューを終了します")
+            server.stop(wait_for_layout=False)  # not after the PDF under way
     return 0

@@ -32,11 +32,12 @@ in the same order, under the same names:
   headings, bullets, table rows), to be confirmed (確認); it was written last
   year about this year, so its years are not moved. Without one (岩手 and
   茨城 write none; a plan-only year like 福島's has none) last year's plan is
-  carried as the draft, 記入待ち.
+  carried as the draft, to be confirmed (確認).
   ``results`` is written empty (記入待ち) where the branch reports its year,
-  and ``evaluation`` too (記入待ち: grade) where it writes a self-evaluation;
-  ``check`` then warns only for what ``new`` listed (missing actuals, missing
-  grades). Last year's figures, prior_results, results, issues, evaluations
+  and ``evaluation`` too (記入待ち: grade) where it writes a self-evaluation.
+  What ``new`` lists as 記入待ち is what ``check`` lists (compute.pending): the
+  places the data leaves empty, so ``check`` goes on listing each until it is
+  filled. Last year's figures, prior_results, results, issues, evaluations
   and activities are not carried.
 - citations: a carried text citing a named figure of last year (gone with its
   results) gets the figure as last year printed it, marked 確認; a date of
@@ -58,7 +59,10 @@ Everything still to write is returned as a list of ``Todo`` items with the
 file:line:col of the new files. The files are written to a staging folder
 and renamed into place; an existing year folder is never touched.
 
-Modules: ``inputs`` (what a rollover starts from), ``files`` (which files are
+A branch with no year yet gets its first year from the catalogue instead
+(``first_year``: every KPI to fill in, one example measure per category).
+
+Modules: ``inputs`` (what a rollover starts from), ``first_year`` (a new branch), ``files`` (which files are
 written, and how), ``documents``, ``kpis``, ``measures``, ``pages`` (the parts
 of a file), ``citations`` (texts tied to the past year), ``era`` (令和N年度 and
 dates), ``context`` (the run and its to-do markers), ``yaml_writer`` (the YAML
@@ -68,13 +72,14 @@ text, with comments).
 from __future__ import annotations
 
 from kenpo_report.build import pipeline
-from kenpo_report.commands.rollover import files, inputs
+from kenpo_report.commands.rollover import files, first_year, inputs
 from kenpo_report.commands.rollover.context import (
     CONFIRM,
     NOTICE,
     TODO,
     RolloverResult,
     Todo,
+    checked,
 )
 from kenpo_report.commands.rollover.era import next_date, shift_era
 from kenpo_report.commands.rollover.yaml_writer import Note, dump, iter_todos, plain, scalar
@@ -98,18 +103,26 @@ __all__ = [
 ]
 
 
-def new_year(project: Project, branch: str, year: int) -> RolloverResult:
-    """Create plans/<branch>/<year>/ from the previous year; never overwrites."""
+def new_year(project: Project, branch: str, year: int, name: str | None = None) -> RolloverResult:
+    """Create plans/<branch>/<year>/ from the previous year, or, for a branch with no
+    year yet, its first year from the catalogue (first_year; *name*: a new branch's
+    name, for its branch.yaml). Never overwrites."""
     check_branch(branch)
-    sources = inputs.source_files(project, branch, year)
-    ctx = inputs.context(project, branch, year)
-    outputs = files.new_files(project, ctx, branch, sources)
+    inputs.not_made_yet(project, branch, year)
     target = project.year_dir(branch, year)
-    todos = files.todos(project.relative(target), outputs)
-    written = files.write(target, {name: text for name, (text, _) in outputs.items()})
-    result = RolloverResult(target, written, ctx.notices + todos)
+    if inputs.first_year(project, branch, year, name):
+        written, todos = first_year.new_branch_year(project, branch, year, name)
+        result = RolloverResult(target, written)
+    else:
+        sources = inputs.source_files(project, branch, year)
+        ctx = inputs.context(project, branch, year)
+        outputs = files.new_files(project, ctx, branch, sources)
+        todos = files.todos(project.relative(target), outputs)
+        written = files.write(target, {n: text for n, (text, _) in outputs.items()})
+        result = RolloverResult(target, written, list(ctx.notices))
     try:
-        result.problems = pipeline.check(project, branch, year)
+        problems = pipeline.check(project, branch, year)
     except UserError as exc:
-        result.problems = exc.problems
+        problems = exc.problems
+    checked(result, problems, todos)  # its 記入待ち are the places check lists
     return result

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kenpo_report.commands.rollover.yaml_writer import PRIVATE_USE
-from kenpo_report.errors import Position, Problem
+from kenpo_report.errors import Position, Problem, Severity
 from kenpo_report.layout.formatting import fiscal_year
 from kenpo_report.model import Catalog
 from kenpo_report.validate import Plan
@@ -39,7 +39,32 @@ class RolloverResult:
     folder: Path
     written: list[Path] = field(default_factory=list)
     todos: list[Todo] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # `check` on the new year
+    # `check` on the new year, but its 記入待ち, which are todos (see checked)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def checked(result: RolloverResult, problems: list[Problem], todos: list[Todo]) -> None:
+    """Give *result* what `check` says of the new year (*problems*) and the to-do list.
+
+    Its 記入待ち are the places `check` lists (PENDING), where they are: the data, not
+    the markers written in the files, defines them, so `check` goes on listing each
+    until it is filled and `new`'s count is `check`'s. Only when the new year has
+    errors (`check` then lists no places) do the markers of the files stand in.
+    """
+    places = [p for p in problems if p.severity is Severity.PENDING]
+    if any(p.severity is Severity.ERROR for p in problems):
+        result.todos += todos
+    else:
+        asked = [t for t in todos if t.kind != TODO] + [
+            Todo(TODO, p.message, p.position) for p in places
+        ]
+        result.todos += sorted(
+            asked, key=lambda t: (t.position is not None, t.position or _NOWHERE)
+        )
+    result.problems = [p for p in problems if p.severity is not Severity.PENDING]
+
+
+_NOWHERE = Position("", 0, 0)
 
 
 @dataclass

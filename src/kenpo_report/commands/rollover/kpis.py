@@ -2,7 +2,7 @@
 
 Last year's actual becomes ``prior``, ``national`` becomes ``national_prior``,
 ``rank`` becomes ``prior_rank``; ``actual``, ``national`` and ``rank`` are
-written empty (記入待ち). A renamed KPI keeps its figures only if it still
+written empty (記入待ち where a document reports the year). A renamed KPI keeps its figures only if it still
 measures the same way; one defined as 100％ minus the old one gets its prior
 computed, to be confirmed.
 """
@@ -230,11 +230,14 @@ class _CarriedKpi:
         hint = (
             "{numerator: …, denominator: …}" if isinstance(self.raw.get("actual"), dict) else "数値"
         )
-        self.out["actual"] = Note(
-            None,
-            after=f"{TODO}: {self.ctx.fy}の実績（{hint}）",
-            todo=(TODO, f"{self.label}の{self.ctx.fy}の実績"),
-        )
+        self.out["actual"] = self._empty(f"{self.ctx.fy}の実績（{hint}）", f"{self.ctx.fy}の実績")
+
+    def _empty(self, comment: str, what: str) -> Note:
+        """A figure of the new year written empty: 記入待ち where a document reports the
+        year (check lists it until it is written), a plain comment elsewhere."""
+        if not self.ctx.reports:
+            return Note(None, after=comment)
+        return Note(None, after=f"{TODO}: {comment}", todo=(TODO, f"{self.label}の{what}"))
 
     def _put_prior(self) -> None:
         ctx, label, prior = self.ctx, self.label, self.prior
@@ -259,20 +262,21 @@ class _CarriedKpi:
                 if self.same and ctx.last_folder
                 else ""
             )
+            # Where the year is reported, check fails here until it is written (an error,
+            # listed by new); before that it waits for last year's actual (a notice).
+            kind = TODO if ctx.reports else NOTICE
             self.out["prior"] = Note(
                 None,
-                after=f"{TODO}: {ctx.last_fy}の実績（目標が対前年度のため必要です）",
+                after=f"{kind}: {ctx.last_fy}の実績（目標が対前年度のため必要です）",
                 todo=(
-                    TODO,
+                    kind,
                     f"{label}の前年度実績（{ctx.last_fy}の実績。目標が対前年度のため必要です{where}）",
                 ),
             )
 
     def _put_national(self) -> None:
-        label, national = self.label, self.raw.get("national")
-        self.out["national"] = Note(
-            None, after=f"{TODO}: 全国の実績", todo=(TODO, f"{label}の全国の実績")
-        )
+        national = self.raw.get("national")
+        self.out["national"] = self._empty("全国の実績", "全国の実績")
         if national is not None and self.same:
             self.out["national_prior"] = _carried(national)
         elif national is not None and self.complement:
@@ -282,8 +286,7 @@ class _CarriedKpi:
             )
 
     def _put_rank(self) -> None:
-        label = self.label
-        self.out["rank"] = Note(None, after=f"{TODO}: 全国順位", todo=(TODO, f"{label}の全国順位"))
+        self.out["rank"] = self._empty("全国順位", "全国順位")
         if self.raw.get("rank") is not None and self.same:
             self.out["prior_rank"] = self.raw["rank"]
 

@@ -21,8 +21,9 @@ def measure(ctx: Context, raw: dict[str, Any]) -> Any:
     """A measure of the new year.
 
     Last year's 次年度の計画 (next_plan) becomes its plan, to be confirmed; without
-    one, last year's plan is carried as the draft, 記入待ち. Results, and for a
-    self-evaluation the grade, are left empty (記入待ち); the past (figures,
+    one, last year's plan is carried as the draft, to be confirmed too (確認: a value
+    is there; only an empty plan is 記入待ち). Where a document reports the year,
+    results, and for a self-evaluation the grade, are left empty (記入待ち); the past (figures,
     prior_results, results, issues, evaluation, activities) is not carried.
     """
     last = ctx.year - 1
@@ -50,9 +51,10 @@ def measure(ctx: Context, raw: dict[str, Any]) -> Any:
     for key in _MEASURE_TEXTS:
         if isinstance(raw.get(key), str):
             out[key] = dated(ctx, shift_era(raw[key], last), where)
-    if raw.get("results") or ctx.reports:
+    # Written empty only where a document reports the year: check lists them until filled.
+    if ctx.reports:
         out["results"] = Note([], todo=(TODO, f"{where}の{ctx.fy}の実施状況"))
-    if raw.get("evaluation") or ctx.self_evaluation:
+    if ctx.self_evaluation:
         out["evaluation"] = Note(
             None,
             after=f"{TODO}: 自己評価（{{grade: B}} のように S〜D で）",
@@ -77,12 +79,15 @@ def _plan(ctx: Context, raw: dict[str, Any], where: str) -> Note:
         )
     last = ctx.year - 1
     carried = [dated(ctx, shift_era(p, last), f"{where}の計画") for p in raw.get("plan") or []]
+    if not carried:  # `plan: []`: check lists it until it is written
+        return Note(carried, todo=(TODO, f"{where}の{ctx.fy}の事業計画"))
     return Note(
         carried,
-        before=(f"{ctx.last_fy}の事業計画を写しました（{ctx.last_fy}に次年度の計画がありません）",)
-        if carried
-        else (),
-        todo=(TODO, f"{where}の{ctx.fy}の事業計画"),
+        before=(f"{ctx.last_fy}の事業計画を写しました（{ctx.last_fy}に次年度の計画がありません）",),
+        todo=(
+            CONFIRM,
+            f"{where}の事業計画は、{ctx.last_fy}の事業計画のままです。{ctx.fy}の計画に直してください",
+        ),
     )
 
 

@@ -32,8 +32,10 @@ def page(ctx: Context, raw: dict[str, Any]) -> Any:
             out[key] = shift_era(value, last)
         else:
             out[key] = value
-    if not out.get("blocks") and raw.get("blocks"):
-        return Note(out, todo=(TODO, f"ページ「{quoted(raw.get('title'))}」の{ctx.fy}の内容"))
+    if not out.get("blocks") and raw.get("blocks"):  # `blocks: []`: check lists it until filled
+        out["blocks"] = Note(
+            [], todo=(TODO, f"ページ「{quoted(raw.get('title'))}」の{ctx.fy}の内容")
+        )
     return out
 
 

@@ -42,6 +42,7 @@ class Target:
 class ListRow:
     kpi: KpiResult
     target: Target
+    before: Target | None = None  # the draft's target (draft:), printed as the target is
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def view(plan: Plan, report: Report) -> FukushimaView:
         if any(k.category == key for k in report.kpis)
     }
     tables = [
-        KpiTable(n, categories[key].name, [ListRow(k, target(k)) for k in rows])
+        KpiTable(n, categories[key].name, [list_row(k) for k in rows])
         for n, (key, rows) in enumerate(by_category.items(), start=1)
     ]
     side_by_side = len(tables) > 1 and len(report.kpis) <= SIDE_BY_SIDE
@@ -124,8 +125,13 @@ def view(plan: Plan, report: Report) -> FukushimaView:
     )
 
 
+def list_row(k: KpiResult) -> ListRow:
+    """A row of the KPI一覧: the target, and the draft's as it prints (draft:)."""
+    return ListRow(k, target(k), target(k.draft) if k.draft else None)
+
+
 def target(k: KpiResult) -> Target:
-    if k.entry.target_label or k.entry.target == PRIOR_YEAR:
+    if k.entry.target_label or k.entry.target in (PRIOR_YEAR, None):
         return Target(True, k.target_text, None, "", "")
     suffix = "以下" if k.definition.direction == "at_most" else ""
     return Target(False, "", k.entry.target, k.definition.unit, suffix)
