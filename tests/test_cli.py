@@ -149,3 +149,73 @@ def test_build_watch_rebuilds_on_save_and_reports_errors_until_fixed(project):
     assert output.count("作成しました: output/oita/2024/results.pdf") == 2, output
     assert output.rstrip().endswith("終了しました")
     assert "10-gyomu.yaml:" in output and "数値ではありません" in output
+
+
+def _usage_error(project, capsys, *args: str) -> str:
+    """The one message of a usage error (exit 2) of `kenpo-report *args`."""
+    assert run(project, *args) == 2
+    return capsys.readouterr().err.splitlines()[-1].removeprefix("kenpo-report: 使い方の誤り: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "iwte", "2024"],
+        ["check", "iwte"],
+        ["check", "iwte", "2024"],
+        ["preview", "iwte", "2024"],
+    ],
+)
+def test_a_misspelt_branch_is_one_message_with_the_closest(project, capsys, args):
+    message = _usage_error(project, capsys, *args)
+    assert message == "支部「iwte」がありません（「iwate」の誤りではありませんか）"
+
+
+def test_a_branch_close_to_none_lists_the_branches(project, capsys):
+    message = _usage_error(project, capsys, "build", "kochi", "2024")
+    assert message == "支部「kochi」がありません。支部: fukushima、ibaraki、iwate、mie、oita"
+
+
+def test_an_unknown_year_lists_the_years_of_the_branch(project, capsys):
+    assert _usage_error(project, capsys, "check", "oita", "2023") == (
+        "支部「oita」に2023年度のデータがありません（plans/oita/2023/）。oita の年度: 2024、2025"
+    )
+    # A year after the last one is made with `new`.
+    assert _usage_error(project, capsys, "build", "oita", "2026") == (
+        "支部「oita」に2026年度のデータがありません（plans/oita/2026/）。oita の年度: 2024、2025。"
+        "新しい年度は kenpo-report new oita 2026 で作れます"
+    )
+
+
+def test_a_misspelt_style_names_the_closest(project, capsys):
+    args = ("build", "iwate", "2024", "--kind", "results")
+    assert _usage_error(project, capsys, *args, "--style", "oitaa") == (
+        "様式「oitaa」はありません（「oita」の誤りではありませんか）。results の様式: iwate、mie、oita"
+    )
+    # A style that draws other kinds: said as such, not as a misspelling.
+    assert _usage_error(project, capsys, *args, "--style", "fukushima") == (
+        "様式「fukushima」は results の文書を作れません。results の様式: iwate、mie、oita"
+    )
+
+
+def test_argparse_errors_are_japanese_with_the_closest_choice(project, capsys):
+    message = _usage_error(project, capsys, "build", "iwate", "2024", "--kind", "reslts")
+    assert message == (
+        "--kind に「reslts」は指定できません（「results」の誤りではありませんか）。"
+        "次のどれかを指定してください: results、self_evaluation、plan"
+    )
+    assert _usage_error(project, capsys, "new") == "支部（branch）と年度（year）を指定してください"
+    assert _usage_error(project, capsys, "check", "iwate", "--forse") == (
+        "使えない引数です: --forse（「--force」の誤りではありませんか）"
+    )
+    assert _usage_error(project, capsys, "preview", "iwate", "2024", "--port", "x") == (
+        "--port: 「x」は整数ではありません"
+    )
+
+
+def test_new_of_a_misspelt_branch_names_the_closest(project, capsys):
+    assert run(project, "new", "iwte", "2025") == 1
+    assert "支部「iwte」がありません（「iwate」の誤りではありませんか）。新しい支部なら" in (
+        capsys.readouterr().err
+    )
+    assert not (project.plans / "iwte").exists()

@@ -67,7 +67,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         raise UsageError(
             "支部と年度を指定してください（例: kenpo-report build iwate 2024）。すべてなら --all"
         )
-    branch, year = check_branch(args.branch), check_year(args.year)
+    branch, year = project.branch_year(args.branch, args.year)
     trial = _trial(project, args)
 
     shown: list[Problem] = []
@@ -125,10 +125,12 @@ def _trial(project: Project, args: argparse.Namespace) -> tuple[str, str] | None
         )
     styles = project.styles(args.kind)
     if args.style not in styles:
-        raise UsageError(
-            f"様式「{args.style}」は {args.kind} の文書を作れません。"
-            f"{args.kind} の様式: {', '.join(styles) or 'なし'}"
-        )
+        from kenpo_report.validate.messages import choices, did_you_mean
+
+        said = f"様式「{args.style}」は {args.kind} の文書を作れません"
+        if args.style not in project.styles():
+            said = f"様式「{args.style}」はありません{did_you_mean(args.style, styles)}"
+        raise UsageError(f"{said}。{args.kind} の様式: {choices(styles) or 'なし'}")
     return args.kind, args.style
 
 
@@ -206,11 +208,10 @@ def _build_all(
 def _check(project: Project, args: argparse.Namespace) -> int:
     targets = project.branch_years()
     if args.branch:
-        branch = check_branch(args.branch)
+        branch = project.known_branch(args.branch)
         targets = [t for t in targets if t[0] == branch]
         if args.year:
-            year = check_year(args.year)
-            targets = [t for t in targets if t[1] == year] or [(branch, year)]
+            targets = [project.branch_year(branch, args.year)]
         elif not targets:
             raise UsageError(f"支部「{branch}」のデータが plans/ にありません")
     problems: list[Problem] = []
@@ -280,7 +281,7 @@ def _list(project: Project, args: argparse.Namespace) -> int:
 def _preview(project: Project, args: argparse.Namespace) -> int:
     from kenpo_report.commands.preview import serve  # only here: others need no file watcher
 
-    return serve(project, check_branch(args.branch), check_year(args.year), port=args.port)
+    return serve(project, *project.branch_year(args.branch, args.year), port=args.port)
 
 
 def _site(project: Project, args: argparse.Namespace) -> int:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from kenpo_report import __version__
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages, exit 2
-        self.print_usage(sys.stderr)
-        print(f"kenpo-report: 使い方の誤り: {message}", file=sys.stderr)
-        raise SystemExit(2)
+from kenpo_report.cli_parser import Parser as _Parser
 
 
 def argument_parser() -> argparse.ArgumentParser:
@@ -21,7 +14,12 @@ def argument_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kenpo-report", description="協会けんぽ支部の報告書をYAMLからPDF・DOCXで作ります"
     )
-    parser.add_argument("--version", action="version", version=f"kenpo-report {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kenpo-report {__version__}",
+        help="版を表示して終わる",
+    )
     parser.add_argument(
         "--project",
         type=Path,

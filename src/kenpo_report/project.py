@@ -100,6 +100,51 @@ class Project:
         except ValueError:
             return str(path)
 
+    def branches(self) -> list[str]:
+        """The branches of plans/: its folders with a branch.yaml."""
+        return sorted(
+            d.name
+            for d in self.plans.iterdir()
+            if d.name != "catalog" and (d / "branch.yaml").is_file()
+        )
+
+    def years(self, branch: str) -> list[int]:
+        """The years of *branch*: the year folders of plans/<branch>/."""
+        folder = self.plans / check_branch(branch)
+        if not folder.is_dir():
+            return []
+        return sorted(
+            int(d.name) for d in folder.iterdir() if d.is_dir() and _YEAR.fullmatch(d.name)
+        )
+
+    def known_branch(self, branch: str) -> str:
+        """*branch* of the command line, checked: a folder of plans/ (else the closest name)."""
+        if check_branch(branch) != "catalog" and (self.plans / branch).is_dir():
+            return branch
+        # Only on this error: the phrases live in validate, which imports this module.
+        from kenpo_report.validate.messages import choices, did_you_mean
+
+        known = self.branches()
+        hint = did_you_mean(branch, known)
+        if not hint and known:
+            hint = f"。支部: {choices(known)}"
+        raise UsageError(f"支部「{branch}」がありません{hint}")
+
+    def branch_year(self, branch: str, year: str) -> tuple[str, int]:
+        """*branch* and *year* of the command line, checked: a folder plans/<branch>/<year>/."""
+        branch, number = self.known_branch(branch), check_year(year)
+        if self.year_dir(branch, number).is_dir():
+            return branch, number
+        years = self.years(branch)
+        text = (
+            f"支部「{branch}」に{number}年度のデータがありません"
+            f"（{self.relative(self.year_dir(branch, number))}/）。"
+            f"{branch} の年度: {'、'.join(map(str, years)) or 'なし'}"
+        )
+        if not years or number > years[-1]:  # `new` makes a year from the one before it
+            text += f"。新しい年度は kenpo-report new {branch} {number} で作れます"
+        raise UsageError(text)
+
     def branch_years(self) -> list[tuple[str, int]]:
         found = []
         for branch_dir in sorted(self.plans.iterdir()):

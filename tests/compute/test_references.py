@@ -139,6 +139,17 @@ def test_an_unknown_operand_is_an_error() -> None:
     assert problem.message == "数値「r」の計算に使う「nothing」がありません"
 
 
+def test_a_misspelt_operand_names_the_closest_other_figure() -> None:
+    specs = {"rentals_bone": spec("value", "35"), "rentals": spec("sum", "rentals_bnoe", "1")}
+    [problem] = evaluate(specs).problems["rentals"]
+    assert problem.message == (
+        "数値「rentals」の計算に使う「rentals_bnoe」がありません（「rentals_bone」の誤りではありませんか）"
+    )
+    # Never the figure itself: that would be a cycle.
+    [problem] = evaluate({"rentals": spec("sum", "rentalz", "1")}).problems["rentals"]
+    assert problem.message == "数値「rentals」の計算に使う「rentalz」がありません"
+
+
 def test_a_reference_may_round_or_rename_the_unit() -> None:
     text, problems = sub("{checkup_rate.target:0}と{expected:名}、{checkup_rate.rank:0}")
     assert text == "64％と109,803名、22位"

@@ -121,11 +121,11 @@ def _params() -> list[Any]:
 
 
 def test_every_folder_is_a_case() -> None:
-    """All 51 folders are cases (a misnamed case.toml would skip one silently), and each
+    """All 53 folders are cases (a misnamed case.toml would skip one silently), and each
     says what it is about."""
     cases = all_cases()
     assert [c.name for c in cases] == sorted(d.name for d in CASES.iterdir() if d.is_dir())
-    assert len(cases) == 51
+    assert len(cases) == 53
     assert all(case.about for case in cases)
 
 

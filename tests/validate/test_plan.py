@@ -292,14 +292,25 @@ def test_choices_are_listed_the_japanese_way(tmp_path: Path) -> None:
     assert problem.position == at(3, 11)
 
 
-def test_unknown_style_is_reported_with_the_styles_there_are(tmp_path: Path) -> None:
+def test_unknown_style_is_reported_with_the_closest_and_the_styles_there_are(
+    tmp_path: Path,
+) -> None:
     text = DOCUMENTS.replace("style: iwate", "style: iwata") + KPI
     problem = only(main_problems(tmp_path, text))
     assert problem.message == (
-        "様式「iwata」がありません（templates/iwata/）。次のどれかを書いてください: iwate"
+        "様式「iwata」がありません（「iwate」の誤りではありませんか）。"
+        "次のどれかを書いてください: iwate"
     )
     assert problem.field == "documents[0].style"
     assert problem.position == at(4, 12)
+
+
+def test_a_style_close_to_none_names_the_folder_it_looked_for(tmp_path: Path) -> None:
+    text = DOCUMENTS.replace("style: iwate", "style: kochi") + KPI
+    problem = only(main_problems(tmp_path, text))
+    assert problem.message == (
+        "様式「kochi」がありません（templates/kochi/）。次のどれかを書いてください: iwate"
+    )
 
 
 # --- cross-references -----------------------------------------------------------

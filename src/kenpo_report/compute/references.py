@@ -12,7 +12,6 @@ line and column.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from decimal import Decimal
 
 from kenpo_report.compute import figures as C
 from kenpo_report.compute.figures import Quantity
+from kenpo_report.validate.messages import closest
 
 # {name} or {kpi.field}; names as the slugs of the schema (a-z, digits, _ and -).
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -93,8 +93,8 @@ def substitute(
             continue
         value = lookup(name)
         if value is None:
-            close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.75)
-            hint = f"（「{{{close[0]}}}」の誤りではありませんか）" if close else ""
+            meant = closest(name, names)
+            hint = f"（「{{{meant}}}」の誤りではありませんか）" if meant else ""
             problems.append(RefProblem(f"参照「{token}」の名前がありません{hint}", token))
             parts.append(token)
             continue
@@ -188,8 +188,10 @@ def evaluate(
             if q is None:
                 ok = False
                 if op not in specs:
+                    meant = closest(op, [n for n in specs if n != name])
+                    hint = f"（「{meant}」の誤りではありませんか）" if meant else ""
                     problems.setdefault(name, []).append(
-                        RefProblem(f"数値「{name}」の計算に使う「{op}」がありません", name)
+                        RefProblem(f"数値「{name}」の計算に使う「{op}」がありません{hint}", name)
                     )
                 continue
             operands.append(q)

@@ -188,6 +188,6 @@ def not_allowed(given: Any, allowed: list[str], what: str) -> str:
         elif unicodedata.normalize("NFKC", text) != text:
             width = "（半角）"
         return f"{what}。「{same[0]}」{width}と書いてください"
-    close = difflib.get_close_matches(text, allowed, n=1, cutoff=0.75) if len(allowed) > 5 else []
-    hint = f"（「{close[0]}」の誤りではありませんか）" if close else ""
+    # A few choices are read at a glance (and S, A, B are all close to one another).
+    hint = did_you_mean(text, allowed) if len(allowed) > 5 else ""
     return f"{what}{hint}。次のどれかを書いてください: {choices(allowed)}"

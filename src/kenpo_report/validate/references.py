@@ -6,6 +6,7 @@ for sure, references to it are not checked rather than reported twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from kenpo_report.errors import Problem, format_path
 from kenpo_report.load.yaml_source import SourceMap
 from kenpo_report.model import KIND_NAMES, PRIOR_YEAR, BranchYear, Catalog, KpiEntry
 from kenpo_report.project import Project
-from kenpo_report.validate.messages import choices, did_you_mean
+from kenpo_report.validate.messages import choices, closest, did_you_mean
 from kenpo_report.validate.parts import Parts, Path_
 from kenpo_report.validate.series import check_series
 
@@ -86,7 +87,7 @@ def _kpi_entries(
             and entry.category is not None
             and entry.category not in catalog.categories
         ):
-            message = f"区分「{entry.category}」がKPIカタログの categories にありません"
+            message = _unknown_category(entry.category, catalog.categories)
             found.append((message, ("kpis", i, "category")))
         if (
             entry.page is not None
@@ -162,6 +163,7 @@ def _measure_references(parts: Parts, catalog: Catalog | None, source: SourceMap
     found: Found = []
     seen: dict[str, int] = {}
     categories = catalog.categories if catalog is not None else None
+    cited = _citable_kpis(parts, catalog)
     for m, measure in parts.measures:
         if measure.id in seen:
             where = source.get(("measures", seen[measure.id], "id"))
@@ -169,17 +171,10 @@ def _measure_references(parts: Parts, catalog: Catalog | None, source: SourceMap
             found.append((message, ("measures", m, "id")))
         seen.setdefault(measure.id, m)
         if categories is not None and measure.section not in categories:
-            message = (
-                f"区分「{measure.section}」がKPIカタログの categories にありません"
-                f"（{choices(categories)}）"
-            )
+            message = _unknown_category(measure.section, categories)
             found.append((message, ("measures", m, "section")))
         for k, kpi_id in enumerate(measure.kpis):
-            if (
-                isinstance(kpi_id, str)
-                and parts.kpi_ids is not None
-                and kpi_id not in parts.kpi_ids
-            ):
+            if isinstance(kpi_id, str) and cited is not None and kpi_id not in cited:
                 found.append((_unknown_kpi(kpi_id, parts, catalog), ("measures", m, "kpis", k)))
     # Pages come after the measures in the documents: the page is the later one.
     for p, page in parts.pages:
@@ -189,16 +184,20 @@ def _measure_references(parts: Parts, catalog: Catalog | None, source: SourceMap
             found.append((message, ("pages", p, "id")))
     for key in parts.sections:
         if categories is not None and key not in categories:
-            message = (
-                f"区分「{key}」がKPIカタログの categories にありません（{choices(categories)}）"
-            )
-            found.append((message, ("sections", key)))
+            found.append((_unknown_category(key, categories), ("sections", key)))
     return found
+
+
+def _unknown_category(key: str, categories: Iterable[str]) -> str:
+    return (
+        f"区分「{key}」がKPIカタログの categories にありません{did_you_mean(key, categories)}。"
+        f"次のどれかを書いてください: {choices(categories)}"
+    )
 
 
 def _block_kpis(parts: Parts, catalog: Catalog | None) -> Found:
     """The KPIs blocks name must be KPIs of the year."""
-    known = parts.kpi_ids
+    known = _citable_kpis(parts, catalog)
     if known is None:
         return []
     return [
@@ -213,6 +212,18 @@ def _unknown_kpi(kpi_id: str, parts: Parts, catalog: Catalog | None) -> str:
     return f"KPI「{kpi_id}」がこの年度の kpis にありません" + did_you_mean(
         kpi_id, _known_kpis(parts, catalog)
     )
+
+
+def _citable_kpis(parts: Parts, catalog: Catalog | None) -> set[str] | None:
+    """The KPI ids a measure or block may cite (None: not known for sure).
+
+    The year's KPIs, and the catalogue ids its misspelt ones were meant to be: a KPI
+    entry misspelt is one error, on the entry, not one more on each citation of the KPI.
+    """
+    if parts.kpi_ids is None or catalog is None:
+        return parts.kpi_ids
+    meant = {closest(k, catalog.kpis) for k in parts.kpi_ids if k not in catalog.kpis}
+    return parts.kpi_ids | {k for k in meant if k is not None}
 
 
 def _known_kpis(parts: Parts, catalog: Catalog | None) -> set[str]:
@@ -251,14 +262,19 @@ def check_styles(parts: Parts, project: Project, source: SourceMap) -> list[Prob
         if document.style in styles:
             continue
         folder = project.templates / document.style
-        missing = project.relative(folder) + "/"
-        if folder.is_dir():
-            missing += f" に{KIND_NAMES[document.kind]}（{document.kind}.html.j2）がありません"
+        shown = project.relative(folder) + "/"
+        if folder.is_dir():  # a style of other kinds
+            said = (
+                f"様式「{document.style}」では{KIND_NAMES[document.kind]}を作れません"
+                f"（{shown} に {document.kind}.html.j2 がありません）"
+            )
+        else:  # most often a misspelling
+            hint = did_you_mean(document.style, styles) or f"（{shown}）"
+            said = f"様式「{document.style}」がありません{hint}"
         path = ("documents", i, "style")
         problems.append(
             Problem(
-                f"様式「{document.style}」がありません（{missing}）。次のどれかを書いてください: "
-                + choices(styles),
+                f"{said}。次のどれかを書いてください: {choices(styles)}",
                 source.get(path),
                 format_path(path),
             )

@@ -18,6 +18,7 @@ from kenpo_report.load.yaml_source import load_file
 from kenpo_report.model import Branch, Catalog
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan, validate_model
+from kenpo_report.validate.messages import did_you_mean
 
 
 def not_made_yet(project: Project, branch: str, year: int) -> None:
@@ -53,7 +54,8 @@ def first_year(project: Project, branch: str, year: int, name: str | None) -> bo
         )
     if name is None:
         raise UserError.single(
-            f"支部「{branch}」がありません。新しい支部なら、--name で支部名を付けてください"
+            f"支部「{branch}」がありません{did_you_mean(branch, project.branches())}。"
+            "新しい支部なら、--name で支部名を付けてください"
             f"（例: kenpo-report new {branch} {year} --name ○○支部）。{shown} と"
             f"{fiscal_year(year)}のひな形を作ります"
         )
