@@ -17,8 +17,10 @@ block macros produce:
 Same signature as :mod:`kenpo_report.render.pdf`. The modules: :mod:`.writer`
 (the visitor over that subset), :mod:`.tables` (reading an HTML table),
 :mod:`.ooxml` (the XML python-docx has no API for), :mod:`.styles` (the
-document's styles, paper, headers and footers), :mod:`.package` (core
-properties and the zip).
+document's styles, paper, headers and footers), :mod:`.css` (the fonts the
+HTML's stylesheets give its body and headings), :mod:`.fonts` (the bundled
+fonts embedded, subset to the characters :mod:`.font_usage` finds),
+:mod:`.package` (core properties and the zip).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Mapping
 
 from lxml import html as lxml_html
 
-from kenpo_report.render.docx import package
+from kenpo_report.render.docx import css, fonts, package, styles
 from kenpo_report.render.docx.ooxml import bookmark_name
 from kenpo_report.render.docx.writer import Writer
 from kenpo_report.render.results import Assets
@@ -40,4 +42,6 @@ def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None 
     tree = lxml_html.document_fromstring(html)
     writer = Writer(page_numbers or {}, {**assets.images, **assets.raster})
     writer.write(tree)
+    styles.finish(writer.doc, css.fonts(tree, assets.templates))
+    fonts.embed(writer.doc, assets.fonts)  # last: it reads the finished styles and text
     return package.save(writer.doc, package.metadata(tree))

@@ -1,8 +1,9 @@
 """WordprocessingML the python-docx API does not offer, built as elements.
 
 Fields, bookmarks, runs, table and cell properties (borders, shading,
-margins, repeated header rows), section properties and east-asian fonts. The
-children are appended in the order the schema (ECMA-376 Part 1) gives them.
+margins, repeated header rows), section properties and east-asian fonts. A
+property goes where the schema (ECMA-376 Part 1) puts it among the ones already
+there (:func:`put`): Word and validators reject a property out of order.
 """
 
 from __future__ import annotations
@@ -24,23 +25,47 @@ P, R, HYPERLINK = qn("w:p"), qn("w:r"), qn("w:hyperlink")
 _OWN_TO_SECTION = {
     qn(f"w:{t}") for t in ("headerReference", "footerReference", "titlePg", "pgNumType")
 }
-# CT_SectPr's children after pgNumType (ECMA-376 Part 1, 17.6.17), where it must precede them.
-_AFTER_PG_NUM_TYPE = {
-    qn(f"w:{t}")
-    for t in (
-        "cols",
-        "formProt",
-        "vAlign",
-        "noEndnote",
-        "titlePg",
-        "textDirection",
-        "bidi",
-        "rtlGutter",
-        "docGrid",
-        "printerSettings",
-        "sectPrChange",
-    )
+# The children of each properties element in the schema's order (ECMA-376 Part 1:
+# CT_TblPr 17.4.60, CT_TcPr 17.4.70, CT_RPr 17.3.2.28, CT_PPr 17.3.1.26, CT_SectPr
+# 17.6.17), as the Open XML SDK's schema that openxml-audit checks lists them.
+ORDER = {
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize"
+    " tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption"
+    " tblDescription tblPrChange",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection"
+    " tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss"
+    " imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs"
+    " highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish"
+    " oMath rPrChange",
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr"
+    " suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct"
+    " topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind"
+    " contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment"
+    " textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc"
+    " pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi"
+    " rtlGutter docGrid printerSettings sectPrChange",
 }
+_RANK = {
+    qn(f"w:{parent}"): {qn(f"w:{t}"): i for i, t in enumerate(children.split())}
+    for parent, children in ORDER.items()
+}
+
+
+def put(parent: OxmlElement, child: OxmlElement) -> OxmlElement:
+    """*child* in *parent* (a properties element of :data:`ORDER`) where the schema puts
+    it, replacing one of the same name."""
+    rank = _RANK[parent.tag]
+    own = rank[child.tag]
+    for existing in parent.findall(child.tag):
+        parent.remove(existing)
+    later = next((c for c in parent if rank.get(c.tag, -1) > own), None)
+    if later is None:
+        parent.append(child)
+    else:
+        later.addprevious(child)
+    return child
 
 
 def bookmark_name(anchor: str) -> str:
@@ -61,21 +86,32 @@ def bookmark(paragraph: Paragraph, number: int, name: str) -> None:
     paragraph._p.append(end)
 
 
-def field(paragraph: Paragraph, instruction: str, cached: str, prefix: str = "") -> None:
-    """A simple field (w:fldSimple): Word and LibreOffice update it on open or print;
-    *cached* is shown until then. The instruction lives in an attribute, so the
-    document's text stays exactly what a reader sees."""
+def field(
+    paragraph: Paragraph, instruction: str, cached: str, prefix: str = "", dirty: bool = True
+) -> None:
+    """A simple field (w:fldSimple); *cached* is shown until it is updated. The
+    instruction lives in an attribute, so the document's text stays exactly what a
+    reader sees. *dirty*: Word updates it on open (its result may be stale, as a
+    PAGEREF's); a PAGE field is updated on every layout anyway."""
     if prefix:
         paragraph.add_run(prefix)
     simple = OxmlElement("w:fldSimple")
     simple.set(qn("w:instr"), f" {instruction} ")
-    simple.set(qn("w:dirty"), "true")
+    if dirty:
+        simple.set(qn("w:dirty"), "true")
     run = OxmlElement("w:r")
     text = OxmlElement("w:t")
     text.text = cached
     run.append(text)
     simple.append(run)
     paragraph._p.append(simple)
+
+
+def describe(picture: object, text: str) -> None:
+    """Alt text of an inline picture (python-docx InlineShape): wp:docPr's descr and title."""
+    doc_pr = picture._inline.docPr
+    doc_pr.set("descr", text)
+    doc_pr.set("title", text)
 
 
 def text_run(text: str, bold: bool, size: Pt | None) -> OxmlElement:
@@ -99,16 +135,12 @@ def text_run(text: str, bold: bool, size: Pt | None) -> OxmlElement:
 
 def east_asian(rpr: OxmlElement, font: str) -> None:
     """*font* for every script of the run properties, and Japanese as their east-asian language."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = put(rpr, OxmlElement("w:rFonts"))  # no theme font left to win over *font*
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), font)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
+        lang = put(rpr, OxmlElement("w:lang"))
     lang.set(qn("w:eastAsia"), "ja-JP")
 
 
@@ -117,32 +149,34 @@ def east_asian(rpr: OxmlElement, font: str) -> None:
 
 def repeat_header(row: object) -> None:
     """A header row: repeated on each page, never split across two."""
+    # On with no w:val, as Word writes them (the schema's ST_OnOff has no "true" in
+    # the Open XML SDK's reading, which openxml-audit follows).
     trpr = row._tr.get_or_add_trPr()
-    trpr.append(_element("w:tblHeader", val="true"))
-    trpr.append(_element("w:cantSplit", val="true"))
+    trpr.append(OxmlElement("w:tblHeader"))
+    trpr.append(OxmlElement("w:cantSplit"))
 
 
 def shade(cell: _Cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    tcpr.append(_element("w:shd", val="clear", color="auto", fill=fill))
+    put(cell._tc.get_or_add_tcPr(), _element("w:shd", val="clear", color="auto", fill=fill))
 
 
 def borders(table: Table, style: str) -> None:
     """The same *style* of line around the table and between all its cells."""
     line = {"val": style, "sz": "4", "space": "0", "color": "555555"}
     edges = ("top", "left", "bottom", "right", "insideH", "insideV")
-    table._tbl.tblPr.append(_edges("w:tblBorders", {edge: line for edge in edges}))
+    put(table._tbl.tblPr, _edges("w:tblBorders", {edge: line for edge in edges}))
 
 
 def cell_margins(table: Table) -> None:
-    twips = {"top": 20, "bottom": 20, "left": CELL_MARGIN, "right": CELL_MARGIN}
+    # CT_TblCellMar's order: top, left, bottom, right.
+    twips = {"top": 20, "left": CELL_MARGIN, "bottom": 20, "right": CELL_MARGIN}
     margins = {edge: {"w": str(t), "type": "dxa"} for edge, t in twips.items()}
-    table._tbl.tblPr.append(_edges("w:tblCellMar", margins))
+    put(table._tbl.tblPr, _edges("w:tblCellMar", margins))
 
 
 def cell_border(cell: _Cell, edge: str) -> None:
     line = {"val": "single", "sz": "6", "color": "000000"}
-    cell._tc.get_or_add_tcPr().append(_edges("w:tcBorders", {edge: line}))
+    put(cell._tc.get_or_add_tcPr(), _edges("w:tcBorders", {edge: line}))
 
 
 def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:
@@ -171,7 +205,7 @@ def end_word_section(body: object) -> None:
     if last.tag != P:
         last = OxmlElement("w:p")
         body.insert(len(body) - 1, last)
-    last.get_or_add_pPr().append(copy.deepcopy(final))
+    put(last.get_or_add_pPr(), copy.deepcopy(final))
     # The new section starts from the same page setup; its headers and footers are linked
     # to the ones before it until it is given its own.
     for child in list(final):
@@ -183,10 +217,5 @@ def restart_numbering(sect_pr: OxmlElement, start: int) -> None:
     """Number the section's pages from *start*."""
     numbering = sect_pr.find(qn("w:pgNumType"))
     if numbering is None:
-        numbering = OxmlElement("w:pgNumType")
-        later = [c for c in sect_pr if c.tag in _AFTER_PG_NUM_TYPE]
-        if later:
-            later[0].addprevious(numbering)
-        else:
-            sect_pr.append(numbering)
+        numbering = put(sect_pr, OxmlElement("w:pgNumType"))
     numbering.set(qn("w:start"), str(start))

@@ -1,13 +1,25 @@
-"""The DOCX file: core properties from the HTML's head, and a zip with fixed bytes."""
+"""The DOCX file: core properties from the HTML's head, honest extended properties,
+no template leftovers, and a zip with fixed bytes."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import UTC, datetime
+from importlib import metadata as distribution
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import html as lxml_html
+
+# The extended properties (docProps/app.xml): the application that wrote the file and
+# nothing it did not count (the template's said "Microsoft Macintosh Word", Pages 1).
+# No page count: the DOCX's pages are laid out by the program that opens it.
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>{application}</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def metadata(tree: lxml_html.HtmlElement) -> dict[str, str]:
@@ -41,9 +53,25 @@ def save(doc: docx.document.Document, meta: dict[str, str]) -> bytes:
     props.language = "ja-JP"
     props.version = ""
     props.content_status = ""
+    _extended_properties(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _normalise_zip(buffer.getvalue(), created)
+
+
+def _extended_properties(doc: docx.document.Document) -> None:
+    """app.xml written by kenpo-report, and the template's leftovers gone: its blank
+    thumbnail and its empty bibliography (customXml). A part goes with its
+    relationship, its content type with the part."""
+    for rel in [r for r in doc.part.rels.values() if r.reltype == RT.CUSTOM_XML]:
+        del doc.part.rels[rel.rId]
+    rels = doc.part.package.rels
+    for rel in list(rels.values()):
+        if rel.reltype == RT.THUMBNAIL:
+            del rels[rel.rId]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            application = f"kenpo-report {distribution.version('kenpo-report')}"
+            rel.target_part._blob = _APP_XML.format(application=application).encode()
 
 
 def _normalise_zip(data: bytes, when: datetime) -> bytes:

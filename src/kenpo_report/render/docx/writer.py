@@ -19,15 +19,17 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
-from kenpo_report.render.docx import ooxml, styles, tables
+from kenpo_report.layout import marks
+from kenpo_report.render.docx import numbering, ooxml, styles, tables
 
 _BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _BOLD = {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"}
 # Wingdings bullets of the source documents (Private Use Area, as Office exports
 # them) become their Unicode look-alikes: a DOCX cannot rely on the reader
 # having Wingdings (LibreOffice on Linux draws a box), while the PDF keeps the
-# original code points with glyphs from the bundled Kenpo Symbols font.
-_WINGDINGS = str.maketrans({"\uf06c": "●", "\uf0d8": "➢"})
+# original code points with glyphs from the bundled Kenpo Symbols font. A bullet
+# that begins an item is no text at all: its list level draws it (numbering.BULLETS).
+_WINGDINGS = str.maketrans({k: v for k, (v, _) in numbering.BULLETS.items() if k != v})
 
 
 def _tag(el: lxml_html.HtmlElement) -> str:
@@ -36,6 +38,15 @@ def _tag(el: lxml_html.HtmlElement) -> str:
 
 def _classes(el: lxml_html.HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
+
+
+def _alt_text(img: lxml_html.HtmlElement, figure: lxml_html.HtmlElement) -> str:
+    """What a picture shows, for a reader who cannot see it: its alt text, else its
+    figure's caption, else a chart's title (its figures' first heading cell)."""
+    found = (img.get("alt") or "").strip()
+    for candidate in (*figure.iter("p"), *figure.iter("th")):
+        found = found or " ".join(candidate.text_content().split())
+    return found or "図"
 
 
 class Writer:
@@ -50,6 +61,8 @@ class Writer:
         self.page_numbers = page_numbers
         self.images = images
         self.bookmark_id = 0
+        self.outline = styles.Outline()
+        self.lists = numbering.Lists(self.doc)
         # Width available to the content being written: the page, or a layout column.
         self.widths: list[int] = []
         # One Word section per HTML section when any has a running head: a section's
@@ -111,25 +124,54 @@ class Writer:
                     Paragraph(node, self.doc._body).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def heading(self, el: lxml_html.HtmlElement, container: object) -> None:
-        paragraph = self._paragraph(self._target(container), self.headings[el.tag])
+        """An ``h1``–``h4``: a Heading style of the level the outline gives it (none
+        skipped), looking as the HTML's level does."""
+        html_level = int(el.tag[1])
+        level = self.outline.level(html_level)
+        paragraph = self._paragraph(self._target(container), self.headings[f"h{level}"])
         if container is not None:
             # Inside a table cell the heading styles' keep-with-next would keep a
             # whole row (a two-column measure page) from splitting across pages.
             paragraph.paragraph_format.keep_with_next = False
-        self.inline(el, paragraph)
+        self.inline(self._item(el, paragraph, styled=False), paragraph)
+        if level != html_level:
+            styles.keep_look(paragraph, html_level)
 
-    def paragraph(self, el: lxml_html.HtmlElement, container: object) -> None:
-        paragraph = self._paragraph(self._target(container))
-        if _classes(el) & {"right", "group"}:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self.inline(el, paragraph)
+    def paragraph(
+        self, el: lxml_html.HtmlElement, container: object, into: Paragraph | None = None
+    ) -> None:
+        """A ``p``: a paragraph, or (*into*: the first of them) one per item when its lines
+        begin with bullets; one that begins with a bullet is a list item."""
+        right = bool(_classes(el) & {"right", "group"})
+        parts = numbering.split_lines(el)
+        for index, part in enumerate(parts):
+            paragraph = into if index == 0 and into is not None else None
+            paragraph = paragraph or self._paragraph(self._target(container))
+            if right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if index < len(parts) - 1:  # lines of one HTML paragraph: as close as they were
+                paragraph.paragraph_format.space_after = Pt(0)
+            self.inline(self._item(part, paragraph), paragraph)
 
     def bullets(self, el: lxml_html.HtmlElement, container: object) -> None:
-        for li in el.iterchildren("li"):
+        """A ``ul``: every item a list paragraph, its mark drawn by its list level; typed
+        numbers that follow on (①②…, １．２．…) counted by Word, in a list of their own."""
+        items = [part for li in el.iterchildren("li") for part in numbering.split_lines(li)]
+        for li, (mark, num) in zip(items, self.lists.of_items(items), strict=True):
             paragraph = self._paragraph(self._target(container))
-            paragraph.paragraph_format.left_indent = Pt(10)
-            paragraph.paragraph_format.first_line_indent = Pt(-10)
-            self.inline(li, paragraph)
+            self.lists.item(paragraph, mark, hanging=True, num=num)
+            self.inline(numbering.without_mark(li, mark) if mark else li, paragraph)
+
+    def _item(
+        self, el: lxml_html.HtmlElement, paragraph: Paragraph, styled: bool = True
+    ) -> lxml_html.HtmlElement:
+        """*el* to write into *paragraph*: without its leading bullet, which the paragraph's
+        list level now draws, if it begins with one (*styled*: see Lists.item)."""
+        mark = numbering.leading_mark(el)
+        if mark is None:
+            return el
+        self.lists.item(paragraph, mark, hanging=False, styled=styled)
+        return numbering.without_mark(el, mark)
 
     def group(self, el: lxml_html.HtmlElement, container: object) -> None:
         """A plain ``div`` (a legend, a layout wrapper): its children, in the same container."""
@@ -137,6 +179,8 @@ class Writer:
             self.element(child, container)
 
     def image(self, el: lxml_html.HtmlElement, container: object) -> None:
+        """A ``div.image``: its pictures (described as the HTML does: alt, caption or
+        chart title), then its caption and a chart's figures."""
         target = self._target(container)
         for img in el.iter("img"):
             content = self.images.get(img.get("src") or "")
@@ -146,9 +190,10 @@ class Writer:
             share = float(match.group(1)) / 100 if match else 0.6
             paragraph = self._paragraph(target)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run().add_picture(
+            picture = paragraph.add_run().add_picture(
                 io.BytesIO(content), width=int(self._usable_width() * share)
             )
+            ooxml.describe(picture, _alt_text(img, el))
         for p in el.iter("p"):
             paragraph = self._paragraph(target)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -167,7 +212,7 @@ class Writer:
         for index, child in enumerate(el):
             if index == 0 and _tag(child) == "p":
                 # The cell comes with one empty paragraph: use it for the first child.
-                self.inline(child, cell.paragraphs[0])
+                self.paragraph(child, cell, into=cell.paragraphs[0])
             else:
                 self.element(child, cell)
         self._spacer(target)
@@ -198,8 +243,10 @@ class Writer:
             tag = _tag(child)
             if tag == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
+            elif tag == "img" and marks.named(child.get("src") or ""):
+                self._mark(paragraph, marks.named(child.get("src")), size)
             elif tag == "img" and child.get("src") in self.images:
-                # A mark in running text: as high as the text around it.
+                # A picture in running text: as high as the text around it.
                 run = paragraph.add_run()
                 run.add_picture(io.BytesIO(self.images[child.get("src")]), height=size or Pt(9))
             elif tag == "a" and "pageref" in (child.get("class") or ""):
@@ -219,6 +266,16 @@ class Writer:
             str(page) if page else "?",
             prefix="P",
         )
+
+    @staticmethod
+    def _mark(paragraph: Paragraph, name: str, size: Pt | None) -> None:
+        """An achievement mark (〇, ×) as text, in a font that has it, as large as its drawing
+        (bold: the drawing's stroke is a tenth of its size)."""
+        text, scale = marks.TEXT[name]
+        run = ooxml.text_run(text, True, Pt(round((size or styles.BASE_SIZE).pt * scale * 2) / 2))
+        fonts = {qn(f"w:{a}"): numbering.GOTHIC for a in ("ascii", "eastAsia", "hAnsi", "cs")}
+        run[0].insert(0, OxmlElement("w:rFonts", {**fonts, qn("w:hint"): "eastAsia"}))
+        paragraph._p.append(run)
 
     def _run(self, paragraph: Paragraph, text: str, bold: bool, size: Pt | None) -> None:
         text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
@@ -304,7 +361,9 @@ class Writer:
             ooxml.cell_border(cell, "bottom")
         if td.tag == "th":
             ooxml.shade(cell, styles.HEADER_FILL)
-        self.inline(td, paragraph, bold="total" in classes, size=size)
+        # A left-aligned cell holds prose, which may begin with a bullet (not a centred 〇, ●).
+        text = self._item(td, paragraph) if "left" in classes else td
+        self.inline(text, paragraph, bold="total" in classes, size=size)
         # Last of the cell's properties, as the schema orders them (after tcW, gridSpan,
         # vMerge, tcBorders, shd).
         cell._tc.get_or_add_tcPr().append(OxmlElement("w:vAlign", {qn("w:val"): "center"}))
