@@ -136,9 +136,8 @@ def build(
     previous = None if force else cache.read_manifest(project, branch, year)
     store = None if force else cache.Store.of(project)
     with Runner(jobs, preload=import_renderers) as runner:
-        if previous is not None and not pdf_variant:
-            # A rebuild after an edit: the workers import the renderers (1 s)
-            # while this process loads the plan.
+        if not pdf_variant:
+            # The workers import the renderers (1 s) while this process loads the plan.
             runner.start(import_renderers)
         from kenpo_report.validate import load_plan
 
