@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import copy_project, pdf_text
-from kenpo_report.build import cache, pipeline
+from conftest import ROOT, copy_project, git, git_commit, norm_text, pdf_text
+from kenpo_report.build import cache, inputs, pipeline
 from kenpo_report.cli import main
 from kenpo_report.project import Project
 from kenpo_report.render import parts as parts_module
@@ -333,3 +334,97 @@ def test_parts_that_keep_changing_pages_fall_back_to_one_lay_out(copy, monkeypat
     path = copy.output_dir(BRANCH, YEAR) / "results.pdf"
     text = pdf_text(path)
     assert "12,792件" in text and text.count("\f") == 15
+
+
+# --- a document's draft (draft:): the commit it names is an input ----------------
+
+DRAFT_KPIS = "plans/fukushima/2025/10-kpis.yaml"
+DRAFT_DOCUMENT = "plans/fukushima/2025/00-document.yaml"
+DRAFT_TAG = "fukushima-2025-draft"
+
+
+def _replace(project: Project, name: str, old: str, new: str) -> None:
+    path = project.root / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def drafted(tmp_path: Path) -> Project:
+    """福島 2025 in git, tagged as its draft; then 項番6's target raised and draft: set."""
+    import shutil
+
+    root = tmp_path / "project"
+    for name in ("templates", "fonts", "plans/catalog", "plans/fukushima"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / ".gitignore").write_text("fonts/\noutput/\n.kenpo-cache/\n", encoding="utf-8")
+    project = Project.at(root)
+    git_commit(root, "draft")
+    git(root, "tag", DRAFT_TAG)
+    _replace(project, DRAFT_KPIS, 'target: "65.6"', 'target: "66.0"')
+    _replace(
+        project,
+        DRAFT_DOCUMENT,
+        "    date: 2025-03-31\n",
+        f"    date: 2025-03-31\n    draft: {DRAFT_TAG}\n",
+    )
+    return project
+
+
+def test_a_draft_tag_moved_to_another_commit_rebuilds(drafted):
+    """No file changes when the tag moves, but the 変更前 column does: the build sees it."""
+    html_only = cache.build_options(("html",), None, False)
+    first = pipeline.build(drafted, "fukushima", 2025, ("html",))
+    assert first.written
+    [page] = first.written
+    assert "(変更有)" in norm_text(page.read_text(encoding="utf-8"))
+    assert cache.fresh_manifest(drafted, "fukushima", 2025, html_only)[1] is not None
+    # The tag re-set to the commit it is at: still up to date.
+    git(drafted.root, "tag", "-f", DRAFT_TAG, DRAFT_TAG)
+    assert cache.fresh_manifest(drafted, "fukushima", 2025, html_only)[1] is not None
+
+    moved = git_commit(drafted.root, "the raised target, presented again")  # 66.0 in git
+    git(drafted.root, "tag", "-f", DRAFT_TAG, moved)
+    assert cache.fresh_manifest(drafted, "fukushima", 2025, html_only)[1] is None
+    second = pipeline.build(drafted, "fukushima", 2025, ("html",))
+    assert second.written == [page] and not second.up_to_date
+    assert "(変更有)" not in norm_text(page.read_text(encoding="utf-8"))  # 66.0 before and after
+
+
+def test_a_draft_that_git_cannot_resolve_keys_as_such(drafted):
+    """A draft that names no commit still gives a key (the build reports it), and one that
+    comes to name a commit changes it."""
+    _replace(drafted, DRAFT_DOCUMENT, f"draft: {DRAFT_TAG}", "draft: later-draft")
+    options = cache.build_options(("html",), None, False)
+    missing = cache.build_key(drafted, "fukushima", 2025, options)
+    assert inputs.draft_commits(drafted, "fukushima", 2025) == [("later-draft", "")]
+    git(drafted.root, "tag", "later-draft", DRAFT_TAG)
+    assert cache.build_key(drafted, "fukushima", 2025, options) != missing
+
+
+def test_git_runs_only_for_a_draft(drafted, monkeypatch):
+    """A branch-year whose documents name no draft starts no git process: not to load
+    it, check it, or take its build's key."""
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(args, *rest, **options):
+        calls.append(list(args))
+        return real_run(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    options = cache.build_options(pipeline.FORMATS, None, False)
+    _replace(drafted, DRAFT_DOCUMENT, f"    draft: {DRAFT_TAG}\n", "")
+    pipeline.check(drafted, "fukushima", 2025)
+    cache.build_key(drafted, "fukushima", 2025, options)
+    assert calls == []
+    _replace(
+        drafted,
+        DRAFT_DOCUMENT,
+        "    date: 2025-03-31\n",
+        f"    date: 2025-03-31\n    draft: {DRAFT_TAG}\n",
+    )
+    cache.build_key(drafted, "fukushima", 2025, options)
+    pipeline.check(drafted, "fukushima", 2025)
+    assert calls and all(c[0] == "git" for c in calls)

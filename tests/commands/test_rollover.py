@@ -280,6 +280,60 @@ def test_typed_statement_with_last_years_figure_is_dropped(project):
     assert "対前年度2,810事業所以上とする」は前年度の数値を含むため省きました" in text
 
 
+TARGET_MISSING = "KPI「{}」の目標（target）がまだ書かれていません（「－」と表示します）"
+
+
+def _target_todos(result, name):
+    return [t for t in result.todos if "の目標" in t.message and name in t.message]
+
+
+def test_an_empty_target_stays_to_fill_in(project):
+    """Last year's `target:` left empty: the new year's is 記入待ち, as a first year writes
+    it, not a 確認 of an empty figure (「…の目標  は令和6年度の目標です」)."""
+    path = project.year_dir("iwate", 2024) / "10-kpis.yaml"
+    text = path.read_text(encoding="utf-8")
+    written = '    statement: "{name}を{target}とする"\n    target: "100"\n'
+    assert text.count(written) == 1
+    path.write_text(text.replace(written, written.replace(' "100"', "")), encoding="utf-8")
+    result = new_year(project, "iwate", 2025)
+    name = "サービススタンダードの達成状況"
+    [todo] = _target_todos(result, name)
+    assert (todo.kind, todo.message) == (TODO, TARGET_MISSING.format(name))
+    assert _kpis(project, "iwate", 2025)["service_standard"].target is None
+    new_text = (result.folder / "10-kpis.yaml").read_text(encoding="utf-8")
+    assert "    target:  # 記入待ち: 令和7年度の目標（数値、または 対前年度）\n" in new_text
+    # The other targets are last year's, to be confirmed, as before.
+    [other] = _target_todos(result, "生活習慣病予防健診受診率")
+    assert other.kind == CONFIRM and "64.4％以上 は令和6年度の目標です" in other.message
+
+
+def test_a_first_year_left_unfilled_rolls_over_to_fill_in(project):
+    """A branch's first year whose targets were never written: the next year asks for them
+    (記入待ち), with no 確認 of an empty figure, and only what it filled is confirmed."""
+    new_year(project, "akita", 2024, "秋田支部")
+    path = project.year_dir("akita", 2024) / "10-kpis.yaml"
+    text = path.read_text(encoding="utf-8")
+    empty = "  - kpi: checkup_rate  # 生活習慣病予防健診受診率（％）\n"
+    assert text.count(empty) == 1
+    start = text.index(empty)
+    entry = text[start : text.index("\n\n", start)]
+    filled = re.sub(r"^    target:.*$", '    target: "62.5"', entry, flags=re.M)
+    path.write_text(text.replace(entry, filled), encoding="utf-8")
+    result = new_year(project, "akita", 2025)
+    targets = [t for t in result.todos if "の目標" in t.message]
+    kpis = _kpis(project, "akita", 2025)
+    assert [t.message for t in targets if t.kind == CONFIRM] == [
+        "生活習慣病予防健診受診率（項番⑦）の目標 62.5％以上 は令和6年度の目標です。令和7年度の目標に直してください"
+    ]
+    waiting = sorted(t.message for t in targets if t.kind == TODO)
+    names = load_plan(project, "akita", 2025).catalog.kpis
+    assert waiting == sorted(
+        TARGET_MISSING.format(names[k].name) for k, e in kpis.items() if k != "checkup_rate"
+    )
+    assert all(e.target is None for k, e in kpis.items() if k != "checkup_rate")
+    assert not any("の目標  は" in t.message or "の目標 以上" in t.message for t in result.todos)
+
+
 def test_todos_point_at_every_empty_actual(iwate_2025):
     project, result = iwate_2025
     actuals = [t for t in result.todos if t.kind == TODO and ACTUAL_MISSING.fullmatch(t.message)]

@@ -6,31 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_project
+from conftest import CATALOG, write_project
 from kenpo_report.build.pipeline import build, check
 from kenpo_report.compute.report import build_report
 from kenpo_report.errors import UserError
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
-
-CATALOG = """\
-categories:
-  strategic:
-    name: 戦略的保険者機能関係
-kpis:
-  checkup_rate:
-    name: 生活習慣病予防健診受診率
-    unit: ％
-    decimals: 1
-    direction: at_least
-    category: strategic
-  offices:
-    name: 健康宣言事業所数
-    unit: 事業所
-    decimals: 0
-    direction: at_least
-    category: strategic
-"""
 
 DOCUMENT = """\
 documents:

@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_project
+from conftest import CATALOG, write_project
 from kenpo_report.compute.grids import Grid, GridCell, column_counts
 from kenpo_report.compute.kpis import kpi_field
 from kenpo_report.compute.report import build_report
 from kenpo_report.errors import UserError
 from kenpo_report.layout.formatting import figure
 from kenpo_report.validate import load_plan
-
-CATALOG = """\
-categories:
-  basic:
-    name: 基盤的保険者機能関係
-  strategic:
-    name: 戦略的保険者機能関係
-kpis:
-  checkup_rate: {name: 生活習慣病予防健診受診率, unit: ％, decimals: 1, direction: at_least, category: strategic}
-  guidance_rate: {name: 特定保健指導の実施率, unit: ％, decimals: 1, direction: at_least, category: strategic}
-  assessment_rate: {name: レセプト点検の査定率, unit: ％, decimals: 3, direction: at_least, category: basic}
-  assessment_amount: {name: 再審査レセプト１件当たりの査定額, unit: 円, decimals: 0, direction: at_least, category: basic}
-  collection_rate: {name: 保険証回収率, unit: ％, decimals: 2, direction: at_least, category: basic}
-  referral_rate: {name: 医療機関を受診した者の割合, unit: ％, decimals: 1, direction: at_least, category: strategic}
-  mail_rate: {name: 現金給付等の申請に係る郵送化率, unit: ％, decimals: 1, direction: at_least, category: basic}
-  coverage_rate: {name: 被保険者カバー率, unit: ％, decimals: 1, direction: at_least, category: strategic}
-  offices: {name: 健康宣言事業所数, unit: 事業所, decimals: 0, direction: at_least, category: strategic}
-  single_bid_rate: {name: 一者応札案件の割合, unit: ％, decimals: 0, direction: at_most, category: basic}
-  window_rate: {name: 窓口受付率, unit: ％, decimals: 1, direction: at_most, category: basic}
-"""
 
 RESULTS = """\
 documents:

@@ -22,7 +22,12 @@ comment that says what it is:
 ``<!-- wrong: NAME -->``
     a mistake shown on purpose: the loader or ``schema.NAME`` must refuse it;
 ``<!-- not-a-plan -->``
-    other YAML (a pre-commit configuration): it must parse.
+    other YAML (a pre-commit configuration): it must parse;
+``<!-- output: COMMAND; COMMAND … -->``
+    before a ```text block: what the last ``kenpo-report`` command prints, run after
+    the others in a fresh copy of the project (not the story). Each line of the block
+    is a line it prints, in order (``…`` stands for lines left out); the block's last
+    line is the last it prints, unless the block ends with ``…``.
 
 The examples are applied in order to one temporary copy of the project (a
 running story: the guide builds 岩手 FY2025 step by step). Then every
@@ -367,6 +372,76 @@ def test_guide_wrong_example_is_refused(marker: Marker):
 @pytest.mark.parametrize("marker", _collected("not-a-plan"), ids=lambda m: f"line{m.line}")
 def test_guide_other_yaml_parses(marker: Marker):
     assert yaml.safe_load(marker.text or "") is not None
+
+
+# --- printed output ------------------------------------------------------------
+
+_OUTPUT = re.compile(r"^<!--\s*output:\s*(.*?)\s*-->$")
+_ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Output:
+    commands: tuple[tuple[str, ...], ...]  # kenpo-report commands; the last one's output
+    line: int  # 1-based line of the marker in the guide
+    lines: tuple[str, ...]  # the text block
+
+    @property
+    def where(self) -> str:
+        return f"docs/guide.md:{self.line}"
+
+
+def guide_outputs(text: str) -> list[Output]:
+    """The ``<!-- output: … -->`` markers with their text blocks."""
+    lines = text.splitlines()
+    found: list[Output] = []
+    for n, line in enumerate(lines):
+        if not (marker := _OUTPUT.match(line.strip())):
+            continue
+        start = next((i for i in range(n + 1, len(lines)) if lines[i].strip()), len(lines))
+        where = f"docs/guide.md:{n + 1}"
+        assert start < len(lines) and lines[start].strip() == "```text", (
+            f"{where}: output is not followed by a text block"
+        )
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "```"), None)
+        assert end is not None, f"{where}: unclosed ``` block"
+        commands = tuple(tuple(shlex.split(c)) for c in marker.group(1).split(";"))
+        assert all(c[:1] == ("kenpo-report",) for c in commands), f"{where}: not kenpo-report"
+        found.append(Output(commands, n + 1, tuple(lines[start + 1 : end])))
+    return found
+
+
+def _outputs() -> list[Output]:
+    return guide_outputs(GUIDE.read_text(encoding="utf-8"))
+
+
+def test_guide_has_outputs():
+    assert len(_outputs()) >= 3  # the 記入待ち of a new year, --strict, new's list
+
+
+@pytest.mark.parametrize("output", _outputs(), ids=lambda o: f"line{o.line}")
+def test_guide_output_is_what_the_command_prints(output: Output, tmp_path: Path, capsys):
+    project = copy_project(tmp_path / "project")
+    *before, last = output.commands
+    for command in before:
+        assert run_main(project, *command[1:]) == 0, f"{output.where}: {shlex.join(command)}"
+    capsys.readouterr()
+    run_main(project, *last[1:])
+    printed = capsys.readouterr()
+    out, err = printed.out.splitlines(), printed.err.splitlines()
+    shown = [line for line in output.lines if line != _ELLIPSIS]
+    remaining = iter(out + err)
+    missing = [line for line in shown if not any(line == got for got in remaining)]
+    assert not missing, (
+        f"{output.where}: `{shlex.join(last)}` does not print (in this order):\n"
+        + "\n".join(missing)
+        + "\n\nIt prints:\n"
+        + "\n".join(out + err)
+    )
+    if output.lines[-1:] != (_ELLIPSIS,):
+        assert output.lines[-1] in (out[-1:] + err[-1:]), (
+            f"{output.where}: `{shlex.join(last)}` prints more after {output.lines[-1]!r}"
+        )
 
 
 # --- links between the documents ----------------------------------------------

@@ -7,32 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CATALOG, write_project
 from kenpo_report.errors import Position, Problem, UserError
 from kenpo_report.load.yaml_source import load_text
 from kenpo_report.model import BranchYear, Catalog, Ratio
 from kenpo_report.project import Project
 from kenpo_report.validate import Plan, check_references, load_plan, validate_model
-
-CATALOG = """\
-categories:
-  basic:
-    name: 基盤的保険者機能関係
-kpis:
-  rate:
-    name: 受診率
-    unit: ％
-    decimals: 1
-    direction: at_least
-    category: basic
-  offices:
-    name: 事業所数
-    unit: 事業所
-    decimals: 0
-    direction: at_least
-    category: basic
-"""
-
-BRANCH = "name: テスト支部\nshort_name: テスト\n"
 
 # Lines 1-6.
 DOCUMENTS = """\
@@ -47,7 +27,7 @@ documents:
 # Lines 7-11 after DOCUMENTS; a test's extra KPI line is line 12.
 KPI = """\
 kpis:
-  - kpi: rate
+  - kpi: checkup_rate
     number: ①
     item: 健診
     target: "64.4"
@@ -57,20 +37,13 @@ YEAR_DIR = "plans/x/2024"
 MAIN = f"{YEAR_DIR}/00.yaml"
 
 
-def write_project(root: Path, year_files: dict[str, str]) -> Project:
-    (root / "templates" / "iwate").mkdir(parents=True)
-    (root / "templates" / "iwate" / "results.html.j2").write_text("", encoding="utf-8")
-    (root / "plans" / "catalog").mkdir(parents=True)
-    (root / "plans" / "catalog" / "2024.yaml").write_text(CATALOG, encoding="utf-8")
-    (root / YEAR_DIR).mkdir(parents=True)
-    (root / "plans" / "x" / "branch.yaml").write_text(BRANCH, encoding="utf-8")
-    for name, text in year_files.items():
-        (root / YEAR_DIR / name).write_text(text, encoding="utf-8")
-    return Project.at(root)
+def small_project(root: Path, year_files: dict[str, str]) -> Project:
+    """Branch x's FY2024 of *year_files*, with the tests' catalogue and the iwate style."""
+    return write_project(root, year_files, catalog=CATALOG, templates=("iwate/results.html.j2",))
 
 
 def plan(tmp_path: Path, year_files: dict[str, str]) -> Plan:
-    return load_plan(write_project(tmp_path, year_files), "x", 2024)
+    return load_plan(small_project(tmp_path, year_files), "x", 2024)
 
 
 def plan_problems(tmp_path: Path, year_files: dict[str, str]) -> list[Problem]:
@@ -101,9 +74,9 @@ def test_minimal_plan_loads(tmp_path: Path) -> None:
     assert loaded.branch_id == "x"
     assert loaded.year == 2024
     assert loaded.branch.name == "テスト支部"
-    assert set(loaded.catalog.kpis) == {"rate", "offices"}
+    assert set(loaded.catalog.kpis) == set(load_text(CATALOG, "catalog").data["kpis"])
     assert loaded.data.documents[0].id == "results"
-    assert [k.kpi for k in loaded.data.kpis] == ["rate"]
+    assert [k.kpi for k in loaded.data.kpis] == ["checkup_rate"]
     assert loaded.data.kpis[0].target == Decimal("64.4")
     assert loaded.source.get(("kpis", 0, "target")) == at(11, 13)
     assert loaded.previous is None
@@ -133,7 +106,7 @@ def test_unknown_key_with_block_value_points_at_the_key(tmp_path: Path) -> None:
 
 
 def test_missing_required_target(tmp_path: Path) -> None:
-    text = DOCUMENTS + "kpis:\n  - kpi: rate\n    number: ①\n    item: 健診\n"
+    text = DOCUMENTS + "kpis:\n  - kpi: checkup_rate\n    number: ①\n    item: 健診\n"
     problem = only(main_problems(tmp_path, text))
     # What may be written there, with examples (the field's description).
     assert problem.message == (
@@ -317,7 +290,9 @@ def test_a_style_close_to_none_names_the_folder_it_looked_for(tmp_path: Path) ->
 
 
 def test_kpi_missing_from_the_catalogue(tmp_path: Path) -> None:
-    problem = only(main_problems(tmp_path, DOCUMENTS + KPI.replace("kpi: rate", "kpi: nope")))
+    problem = only(
+        main_problems(tmp_path, DOCUMENTS + KPI.replace("kpi: checkup_rate", "kpi: nope"))
+    )
     assert "KPI「nope」がKPIカタログにありません" in problem.message
     assert problem.field == "kpis[0].kpi"
     assert problem.position == at(8, 10)
@@ -343,7 +318,7 @@ pages:
     blocks:
       - type: kpi_box
         rows:
-          - {kpi: rate, label: 受診率}
+          - {kpi: checkup_rate, label: 受診率}
           - {kpi: offices, label: 事業所数}
 """
 
@@ -365,7 +340,7 @@ def test_prior_year_target_needs_prior(tmp_path: Path) -> None:
 
 
 def test_prior_year_target_names_last_years_folder(tmp_path: Path) -> None:
-    project = write_project(
+    project = small_project(
         tmp_path, {"00.yaml": DOCUMENTS + KPI.replace('target: "64.4"', "target: 対前年度")}
     )
     (tmp_path / "plans" / "x" / "2023").mkdir()
@@ -470,7 +445,7 @@ def test_an_invalid_entry_still_counts_as_written(tmp_path: Path) -> None:
         DOCUMENTS
         + KPI
         + "    actual: abc\n"
-        + KPI_BOX_PAGE.replace("{kpi: offices, label: 事業所数}", "{kpi: rate, label: 再}")
+        + KPI_BOX_PAGE.replace("{kpi: offices, label: 事業所数}", "{kpi: checkup_rate, label: 再}")
     )
     problem = only(main_problems(tmp_path, text))
     assert problem.field == "kpis[0].actual"
@@ -480,7 +455,7 @@ def test_a_yaml_error_does_not_hide_the_other_files(tmp_path: Path) -> None:
     files = {
         "00.yaml": DOCUMENTS.replace("2025-07-31", "2025-02-30"),
         "10.yaml": KPI + '\tactual: "1"\n',
-        "20.yaml": "pages:\n  - title: T\n    blocks:\n      - {type: kpi_box, rows: [{kpi: rate, label: x}]}\n",
+        "20.yaml": "pages:\n  - title: T\n    blocks:\n      - {type: kpi_box, rows: [{kpi: checkup_rate, label: x}]}\n",
     }
     found = plan_problems(tmp_path, files)
     # The page's KPI is defined in the unreadable file: no second error about it.
@@ -556,9 +531,9 @@ def test_yaml_problems_in_several_files_are_reported_together(tmp_path: Path) ->
 
 
 def test_catalogue_and_year_problems_are_reported_together(tmp_path: Path) -> None:
-    project = write_project(tmp_path, {"00.yaml": DOCUMENTS + KPI + "    actual: abc\n"})
+    project = small_project(tmp_path, {"00.yaml": DOCUMENTS + KPI + "    actual: abc\n"})
     catalog = project.catalog_file(2024)
-    catalog.write_text(CATALOG.replace("unit: ％", "unit: percent"), encoding="utf-8")
+    catalog.write_text(CATALOG.replace("unit: ％", "unit: percent", 1), encoding="utf-8")
     with pytest.raises(UserError) as info:
         load_plan(project, "x", 2024)
     files = [p.position.file for p in info.value.problems if p.position]

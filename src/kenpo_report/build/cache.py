@@ -2,8 +2,9 @@
 
 A branch-year's outputs are keyed by a hash of everything that can change
 them: the files it reads (see :mod:`.inputs`: its YAML files and those of the
-years around it, the catalogues, the branch folder, templates/, fonts/), this
-package's source, the installed libraries, and the build options. After a successful build the key
+years around it, the catalogues, the branch folder, templates/, fonts/), the
+commits its documents' drafts resolve to in git, this package's source, the
+installed libraries, and the build options. After a successful build the key
 and the hashes of the files written are kept in a manifest; a build whose key
 and outputs match it has nothing to do.
 
@@ -110,6 +111,10 @@ def build_key(project: Project, branch: str, year: int, options: dict) -> str:
     for path in inputs.build_inputs(project, branch, year):
         h.update(path.relative_to(project.root).as_posix().encode() + b"\0")
         h.update(file_digest(path).encode())
+    # The commits the documents' drafts name now: a tag moved to another commit changes
+    # the 変更前 column although no file changed.
+    for revision, commit in inputs.draft_commits(project, branch, year):
+        h.update(f"draft\0{revision}\0{commit}\n".encode())
     return h.hexdigest()
 
 

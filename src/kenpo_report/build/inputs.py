@@ -12,7 +12,10 @@ workflow picks the branch-years a pull request changes by them (commands.site):
   key is taken before the plan is loaded);
 - fonts/;
 - the code: this package's source and the installed distributions (in a
-  checkout, src/kenpo_report/**/*.py and pyproject.toml, which pins them).
+  checkout, src/kenpo_report/**/*.py and pyproject.toml, which pins them);
+- not a file: the commit each git revision that a document names as its draft
+  (``draft:``) resolves to, asked of git on every key (a tag may move to another
+  commit). git runs only for a branch-year whose files write ``draft:``.
 
 Conservative where being exact would need the plan loaded (which images the
 plan names, which other files it does not read): such a file only costs a
@@ -78,6 +81,48 @@ def build_inputs(
         for path in candidates
         if path.is_file() and reads(branch, year, _relative(project, path), styles)
     ]
+
+
+def draft_commits(project: Project, branch: str, year: int) -> list[tuple[str, str]]:
+    """(revision, commit) for each git revision the branch-year's documents name as their
+    draft (``draft:``), sorted; the commit is "" for one git cannot resolve (the build then
+    reports it, at the ``draft:``).
+
+    Read without loading the plan (the cache's key is taken before): only a year file
+    that writes ``draft:`` is parsed, and git runs only when one names a revision.
+    """
+    revisions: set[str] = set()
+    for path in project.year_files(branch, year):
+        if b"draft:" in path.read_bytes():
+            revisions.update(_drafts_named(project, path))
+    if not revisions:
+        return []
+    from kenpo_report.load.git_revision import Repository, RevisionError
+
+    try:
+        repository = Repository.of(project.root)
+    except RevisionError:
+        return [(revision, "") for revision in sorted(revisions)]
+    found = []
+    for revision in sorted(revisions):
+        try:
+            found.append((revision, repository.commit(revision)))
+        except RevisionError:
+            found.append((revision, ""))
+    return found
+
+
+def _drafts_named(project: Project, path: Path) -> set[str]:
+    """The ``draft:`` of the documents one year file lists (none if it does not load)."""
+    from kenpo_report.load.yaml_source import load_file_collecting
+
+    loaded = load_file_collecting(path, project.relative(path), [])
+    documents = loaded.data.get("documents") if loaded and isinstance(loaded.data, dict) else None
+    if not isinstance(documents, list):
+        return set()
+    return {
+        d["draft"] for d in documents if isinstance(d, dict) and isinstance(d.get("draft"), str)
+    }
 
 
 def affected_branch_years(project: Project, changed: Iterable[str]) -> list[tuple[str, int]]:

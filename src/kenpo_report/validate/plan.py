@@ -28,7 +28,6 @@ from kenpo_report.validate.references import (
     check_styles,
     reference_problems,
 )
-from kenpo_report.validate.revisions import with_drafts
 from kenpo_report.validate.schema import validate_model
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,7 +90,12 @@ def load_plan(project: Project, branch: str, year: int, *, drafts: bool = True) 
     plan = Plan(
         branch, year, catalog, branch_model, data, this.source, previous.data, images, following
     )
-    return with_drafts(project, plan) if drafts else plan
+    if not drafts or not any(document.draft for document in data.documents):
+        return plan
+    # git, and the module that runs it, only for a document that names its draft.
+    from kenpo_report.validate.revisions import with_drafts
+
+    return with_drafts(project, plan)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -9,7 +9,6 @@ the revision's own drafts are not followed.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from kenpo_report.errors import Problem, UserError, format_path
 from kenpo_report.load.git_revision import (
@@ -19,17 +18,13 @@ from kenpo_report.load.git_revision import (
     revision_project,
 )
 from kenpo_report.project import Project
-
-if TYPE_CHECKING:
-    from kenpo_report.validate.plan import Plan
+from kenpo_report.validate.plan import Plan, load_plan  # which imports this module lazily
 
 
 def revision_plan(repository: Repository, commit: str, branch: str, year: int) -> Plan | None:
     """The branch-year at *commit*; None if the commit has no files of it.
 
     Raises :class:`UserError` with the revision's problems (positions in its files)."""
-    from kenpo_report.validate.plan import load_plan  # plan.py imports this module
-
     with revision_project(repository, commit, branch_folders(branch)) as old:
         if not old.year_files(branch, year):
             return None

@@ -216,6 +216,15 @@ class _CarriedKpi:
                 else f"前年度実績{word}",
             )
             return
+        if self.entry.target is None:
+            # Last year's target was never written (a first year left unfilled): the new
+            # year's is still to fill in, as a first year writes it, with nothing to confirm.
+            self.out["target"] = Note(
+                None,
+                after=f"{TODO}: {ctx.fy}の目標（数値、または 対前年度）",
+                todo=(TODO, f"{self.label}の目標"),
+            )
+            return
         shown = _figure_text(self.entry.target, self.new_def)
         self.out["target"] = Note(
             value,
