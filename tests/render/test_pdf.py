@@ -143,3 +143,22 @@ def test_fonts_are_subset_by_harfbuzz(monkeypatch):
     result = render(html, Assets(root / "templates", root / "fonts"))
     assert result.pages == 1
     assert used, "no font was subset"
+
+
+def test_page_starts_name_the_first_block_of_each_later_page(tmp_path):
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(200))
+    html = (
+        "<html><head><style>@page { size: A5 }</style></head><body>"
+        '<section class="page" id="a"><h2>表</h2><table>' + rows + "</table></section>"
+        '<section class="page" id="b" style="break-before: page"><p>次</p></section>'
+        "</body></html>"
+    )
+    result = render(html, Assets(tmp_path, tmp_path))
+    assert result.pages > 3
+    starts = result.starts
+    assert len(starts) == result.pages
+    assert starts[0] == "" and starts[-1] == "", "a section begins its page anyway"
+    middle = starts[1:-1]
+    assert all(s.startswith("0/tr") for s in middle), middle
+    numbers = [int(s[len("0/tr") :]) for s in middle]
+    assert numbers == sorted(numbers) and numbers[0] > 1

@@ -98,10 +98,12 @@ class _Run:
             digest("part", renderer_digest(), p.html, self._images_digest(p.html))
             for p in self.parts
         ]
+        # Per part: where its pages begin (pdf.page_starts), from its shape or lay-out.
+        self.starts: list[list[str] | None] = [None] * n
         self.book = PageBook(self.parts, hint, [self._shape(i) for i in range(n)])
         self.rounds = [0] * n
         self.flying: dict[Future, tuple[str, int, object]] = {}
-        self.docx_done: tuple[tuple, bytes] | None = None  # (page numbers, DOCX)
+        self.docx_done: tuple[tuple, bytes] | None = None  # ((page numbers, starts), DOCX)
         self._docx_base: str | None = None
 
     # --- the loop -------------------------------------------------------------
@@ -116,7 +118,7 @@ class _Run:
                     continue  # page counts may have changed: number everything again
                 missing = [i for i in range(n) if not self.book.laid_out_with(i, needs[i])]
                 numbers = tuple(sorted(anchors.items()))
-                if not missing and (not self.want_docx or self._docx_for(numbers)):
+                if not missing and (not self.want_docx or self._docx_for(numbers, self._starts())):
                     break
                 if any(r > MAX_ROUNDS for r in self.rounds):
                     return self._fallback()
@@ -133,7 +135,9 @@ class _Run:
         )
 
         return Rendered(
-            PdfResult(merge(results), sum(r.pages for r in results), anchors),
+            PdfResult(
+                merge(results), sum(r.pages for r in results), anchors, list(self._starts() or ())
+            ),
             self.docx_done[1] if self.want_docx else None,
             [r.pages for r in results],
         )
@@ -150,14 +154,26 @@ class _Run:
                 loaded = True
         return loaded
 
-    def _docx_for(self, numbers: tuple) -> bool:
-        """Whether the DOCX with these page numbers is written (or cached)."""
-        if self.docx_done is not None and self.docx_done[0] == numbers:
+    def _starts(self) -> tuple[str, ...] | None:
+        """Where the document's pages begin (see pdf.page_starts), once every part's are known."""
+        if any(s is None for s in self.starts):
+            return None
+        return tuple(
+            splitting.shifted(key, part.offset)
+            for part, keys in zip(self.parts, self.starts, strict=True)
+            for key in keys
+        )
+
+    def _docx_for(self, numbers: tuple, starts: tuple[str, ...] | None) -> bool:
+        """Whether the DOCX with these page numbers and page starts is written (or cached)."""
+        if starts is None:
+            return False
+        if self.docx_done is not None and self.docx_done[0] == (numbers, starts):
             return True
         if self.store is not None:
-            data = self.store.get("docx", self._docx_key(numbers))
+            data = self.store.get("docx", self._docx_key(numbers, starts))
             if data is not None:
-                self.docx_done = (numbers, data)
+                self.docx_done = ((numbers, starts), data)
                 return True
         return False
 
@@ -177,13 +193,16 @@ class _Run:
         # first build guesses a page per section, wrong often enough that starting
         # the DOCX on it cost more than it saved.)
         guessed = self.hinted == numbers
+        starts = self._starts()  # known once every part is laid out or its shape cached
+        task = ("docx", -1, (numbers, starts))
         if (
             self.want_docx
             and (certain or guessed)
-            and not self._docx_for(numbers)
-            and ("docx", -1, numbers) not in flying
+            and starts is not None
+            and not self._docx_for(numbers, starts)
+            and task not in flying
         ):
-            self._submit(("docx", -1, numbers), _write_docx, self.html, self.assets, dict(numbers))
+            self._submit(task, _write_docx, self.html, self.assets, dict(numbers), list(starts))
             return True
         return False
 
@@ -234,7 +253,7 @@ class _Run:
             if kind == "docx":
                 self.docx_done = (need, result)
                 if self.store is not None:
-                    self.store.put("docx", self._docx_key(need), result)
+                    self.store.put("docx", self._docx_key(*need), result)
                 continue
             self.book.done[i] = (need, result)
             self._remember(i, need, result)
@@ -250,6 +269,9 @@ class _Run:
         deps = self._deps(found["fetched"])
         if deps != found["deps"]:
             return None
+        if "starts" not in found:
+            return None
+        self.starts[i] = found["starts"]
         return Shape(found["pages"], found["anchors"], deps)
 
     def _deps(self, fetched: list[str]) -> str:
@@ -265,14 +287,14 @@ class _Run:
             rows.append((name, file_digest(path) if path.is_file() else None))
         return digest(rows)
 
-    def _docx_key(self, numbers: tuple) -> str:
+    def _docx_key(self, numbers: tuple, starts: tuple[str, ...]) -> str:
         if self._docx_base is None:
             # The DOCX writer does not say which template files it reads: all of them count.
             templates = templates_digest(self.assets.templates)
             fonts = templates_digest(self.assets.fonts)  # embedded in the DOCX, subset
             images = self._images_digest(self.html, raster=True)
             self._docx_base = digest("docx", renderer_digest(), templates, fonts, images, self.html)
-        return digest(self._docx_base, numbers)
+        return digest(self._docx_base, numbers, starts)
 
     def _images_digest(self, html: str, raster: bool = False) -> list:
         """The images an HTML shows, by content: a chart's URL names its data, not its drawing."""
@@ -299,9 +321,10 @@ class _Run:
     def _remember(self, i: int, need: Need, result: PartResult) -> None:
         deps = self._deps(result.fetched)
         self.book.shapes[i] = Shape(result.pages, result.anchors, deps)
+        self.starts[i] = result.starts
         if self.store is None:
             return
-        shape = {"pages": result.pages, "anchors": result.anchors}
+        shape = {"pages": result.pages, "anchors": result.anchors, "starts": result.starts}
         self.store.put_json(
             "shape", self.content[i], {**shape, "fetched": result.fetched, "deps": deps}
         )
@@ -323,7 +346,11 @@ class _Run:
         for future in self.flying:
             future.cancel()
         whole = pdf.render(self.html, self.assets)
-        docx = _write_docx(self.html, self.assets, whole.anchors) if self.want_docx else None
+        docx = (
+            _write_docx(self.html, self.assets, whole.anchors, whole.starts)
+            if self.want_docx
+            else None
+        )
         return Rendered(whole, docx, [])
 
 
@@ -336,10 +363,12 @@ def _lay_out(html: str, assets: Assets, first_page: int, foreign: dict[str, int]
     return result
 
 
-def _write_docx(html: str, assets: Assets, page_numbers: dict[str, int]) -> bytes:
+def _write_docx(
+    html: str, assets: Assets, page_numbers: dict[str, int], page_starts: list[str]
+) -> bytes:
     from kenpo_report.render import docx
 
-    return docx.render(html, assets, page_numbers=page_numbers)
+    return docx.render(html, assets, page_numbers=page_numbers, page_starts=page_starts)
 
 
 def templates_digest(templates: Path) -> str:

@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from kenpo_report.errors import UserError
+from kenpo_report.render import split
 from kenpo_report.render.results import Assets, PartResult, PdfResult
 from kenpo_report.render.split import unnumbered_ids
 
@@ -126,9 +127,8 @@ def _remove_font_folders(pid: int) -> None:
 def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfResult:
     fetcher = AssetFetcher(assets)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=assets.base_url, url_fetcher=fetcher
-        ).render(
+        source = weasyprint.HTML(string=html, base_url=assets.base_url, url_fetcher=fetcher)
+        document = source.render(
             font_config=font_config(assets),
             pdf_variant=pdf_variant,
             pdf_tags=pdf_variant is not None and "ua" in pdf_variant,
@@ -139,6 +139,7 @@ def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfR
             number += not uncounted.intersection(page.anchors)  # a cover is not counted
             for name in page.anchors:
                 anchors.setdefault(name, number)  # a section spanning pages starts on its first
+        starts = page_starts(source.etree_element, document.pages)
         # No clock in the pipeline: the modification date is the document's own date.
         document.metadata.modified = document.metadata.created
         data = document.write_pdf(pdf_variant=pdf_variant)
@@ -148,7 +149,7 @@ def render(html: str, assets: Assets, *, pdf_variant: str | None = None) -> PdfR
         raise UserError.single(
             "様式が読み込もうとしたファイルを拒否しました: " + ", ".join(fetcher.refused)
         )
-    return PdfResult(data, len(document.pages), anchors)
+    return PdfResult(data, len(document.pages), anchors, starts)
 
 
 def _refused(fetcher: AssetFetcher) -> UserError:
@@ -181,13 +182,13 @@ def render_part(
         html, sheets = _parsed_once(html, assets, fetcher, config)
         if rules:
             sheets.append(weasyprint.CSS(string="\n".join(rules)))
-        document = weasyprint.HTML(
-            string=html, base_url=assets.base_url, url_fetcher=fetcher
-        ).render(font_config=config, stylesheets=sheets)
+        source = weasyprint.HTML(string=html, base_url=assets.base_url, url_fetcher=fetcher)
+        document = source.render(font_config=config, stylesheets=sheets)
         pages = document.pages
         if stubs:  # drop the extra pages: up to the one numbered to precede the part
             last = next(i for i, p in enumerate(pages) if _BEFORE in p.anchors)
             pages = pages[last + 1 :]
+        starts = page_starts(source.etree_element, pages, skip=stubs.count("break-after: page"))
         anchors, bookmarks, links = _take_navigation(pages)
         document.metadata.modified = document.metadata.created
         data = document.copy(pages).write_pdf()
@@ -197,7 +198,36 @@ def render_part(
         raise UserError.single(
             "様式が読み込もうとしたファイルを拒否しました: " + ", ".join(fetcher.refused)
         )
-    return PartResult(data, len(pages), anchors, bookmarks, links, _relative(fetcher, assets))
+    return PartResult(
+        data, len(pages), anchors, bookmarks, links, _relative(fetcher, assets), starts
+    )
+
+
+def page_starts(root: object, pages: list, skip: int = 0) -> list[str]:
+    """Where each page after the first of a top-level element (a page section) begins:
+    the first block (or table row) that starts on it, as :func:`.split.element_key` names
+    it, counting the body's elements from the part's own (*skip*: the numbering stubs).
+    A page that a top-level element begins, or that holds only the continuation of
+    blocks begun before, gives nothing ("")."""
+    from weasyprint.formatting_structure import boxes
+
+    body = root.find("body")
+    top = [c for c in body if isinstance(c.tag, str)][skip:] if body is not None else []
+    keys = split.element_keys(top)
+    seen: set[int] = set()
+    out: list[str] = []
+    for page in pages:
+        found = None
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or id(element) in seen:
+                continue
+            seen.add(id(element))
+            block = isinstance(box, (boxes.BlockLevelBox, boxes.TableRowBox))
+            if found is None and block and element in keys:
+                found = keys[element]
+        out.append(found if found and "/" in found else "")  # a top-level element breaks anyway
+    return out
 
 
 def _take_navigation(pages: list) -> tuple[dict[str, int], list[list], list[tuple]]:

@@ -35,6 +35,8 @@ class PdfResult:
     data: bytes
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # anchor id -> 1-based page
+    # Per page: where it begins, if not with a page section (see pdf.page_starts).
+    starts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +54,8 @@ class PartResult:
     # Links to other parts: (page, rect, anchor id); WeasyPrint drops them, the merge adds them.
     links: list[tuple[int, tuple[float, float, float, float], str]]
     fetched: list[str]  # asset files read, relative to the project ("templates/…", "fonts/…")
+    # Per page: where it begins, in the part's own numbering (see pdf.page_starts).
+    starts: list[str] = field(default_factory=list)
 
     def meta(self) -> dict:
         """Everything but the PDF, as JSON-ready data."""
@@ -68,4 +72,5 @@ class PartResult:
             [[tuple(b) for b in page] for page in meta["bookmarks"]],
             [(link[0], tuple(link[1]), link[2]) for link in meta["links"]],
             meta["fetched"],
+            meta.get("starts", []),
         )

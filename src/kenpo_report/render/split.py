@@ -35,6 +35,8 @@ class Part:
     # For each of ids, the page section it is in (0-based): a first guess of its page.
     id_sections: tuple[int, ...] = ()
     numbered: bool = True  # False for an uncounted cover (see the module's docstring)
+    # The body's elements before the part's first one, in the whole document (element_keys).
+    offset: int = 0
 
 
 def split(html: str, size: int = 1) -> list[Part]:
@@ -76,14 +78,43 @@ def split(html: str, size: int = 1) -> list[Part]:
     head_html = lxml_html.tostring(head, encoding="unicode") if head is not None else ""
     opening = f"<!DOCTYPE html>\n<html{_attributes(tree)}>\n{head_html}<body{_attributes(body)}>"
     parts = []
+    offset = 0
     for number, group in enumerate(groups):
         lead = (body.text or "") if number == 0 else ""
         inner = "".join(lxml_html.tostring(el, encoding="unicode") for el in group)
         text = f"{opening}{escape(lead, quote=False)}{inner}</body>\n</html>\n"
         numbered = _numbered(group[0]) or not _starts_page(group[0])
-        parts.append(replace(_part(text, group), sections=counts[number], numbered=numbered))
+        part = replace(_part(text, group), sections=counts[number], numbered=numbered)
+        parts.append(replace(part, offset=offset))
+        offset += sum(isinstance(el.tag, str) for el in group)
     _only_leading(parts)
     return parts
+
+
+def element_keys(top: list, offset: int = 0) -> dict[object, str]:
+    """A name for each element under the body's elements *top* (lxml's or ElementTree's,
+    held as keys: an lxml element keeps its identity while referenced) that the
+    PDF's lay-out and the DOCX writer both compute from their own parse of the HTML:
+    ``"<n>"`` for the body's n-th element, ``"<n>/<tag><k>"`` for the k-th *tag* in it
+    (document order; a parser's implied ``tbody`` moves no ``tr`` or ``p``)."""
+    keys: dict[object, str] = {}
+    for n, element in enumerate(top, start=offset):
+        keys[element] = str(n)
+        counts: dict[str, int] = {}
+        for node in element.iter():  # lxml's or ElementTree's: itself first
+            tag = node.tag if isinstance(node.tag, str) else ""
+            if tag and node is not element:
+                counts[tag] = counts.get(tag, 0) + 1
+                keys[node] = f"{n}/{tag}{counts[tag]}"
+    return keys
+
+
+def shifted(key: str, offset: int) -> str:
+    """*key* of a part's own element, in the whole document's numbering."""
+    if not key:
+        return key
+    head, sep, rest = key.partition("/")
+    return f"{int(head) + offset}{sep}{rest}"
 
 
 def _only_leading(parts: list[Part]) -> None:

@@ -25,7 +25,7 @@ fonts embedded, subset to the characters :mod:`.font_usage` finds),
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from lxml import html as lxml_html
 
@@ -37,10 +37,17 @@ from kenpo_report.render.results import Assets
 __all__ = ["bookmark_name", "render"]
 
 
-def render(html: str, assets: Assets, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
-    """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results."""
+def render(
+    html: str,
+    assets: Assets,
+    *,
+    page_numbers: Mapping[str, int] | None = None,
+    page_starts: Sequence[str] = (),
+) -> bytes:
+    """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results,
+    *page_starts* (see pdf.page_starts) say where the PDF's pages begin."""
     tree = lxml_html.document_fromstring(html)
-    writer = Writer(page_numbers or {}, {**assets.images, **assets.raster})
+    writer = Writer(page_numbers or {}, {**assets.images, **assets.raster}, page_starts)
     writer.write(tree)
     styles.finish(writer.doc, css.fonts(tree, assets.templates))
     fonts.embed(writer.doc, assets.fonts)  # last: it reads the finished styles and text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
 from kenpo_report.layout import marks
-from kenpo_report.render.docx import numbering, ooxml, styles, tables
+from kenpo_report.render.docx import numbering, ooxml, pages, styles, tables
 
 _BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _BOLD = {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"}
@@ -56,9 +56,16 @@ class Writer:
     level (the document's body), else the table cell it is written into.
     """
 
-    def __init__(self, page_numbers: Mapping[str, int], images: Mapping[str, bytes]) -> None:
+    def __init__(
+        self,
+        page_numbers: Mapping[str, int],
+        images: Mapping[str, bytes],
+        page_starts: Sequence[str] = (),
+    ) -> None:
         self.doc, self.headings = styles.new_document()
         self.page_numbers = page_numbers
+        self.page_starts = page_starts
+        self.breaks = pages.Breaks(None, ())
         self.images = images
         self.bookmark_id = 0
         self.outline = styles.Outline()
@@ -71,6 +78,7 @@ class Writer:
 
     def write(self, tree: lxml_html.HtmlElement) -> None:
         body = tree.find("body")
+        self.breaks = pages.Breaks(body, self.page_starts)
         elements = list(body) if body is not None else []
         sections = [el for el in elements if el.tag == "section"]
         if sections:
@@ -79,6 +87,7 @@ class Writer:
         self.word_sections = any(el.get("data-running-head") for el in sections)
         for element in elements:
             self.element(element)
+        pages.settle_fields(self.doc, certain=not self.breaks.unplaced)
 
     def element(self, el: lxml_html.HtmlElement, container: object = None) -> None:
         """Visit *el*; an element outside the subset writes nothing."""
@@ -86,8 +95,18 @@ class Writer:
         classes = _classes(el) if tag in _BY_CLASS else set()
         visit = next((v for c, v in _BY_CLASS.get(tag, ()) if c in classes), None)
         visit = visit or _BY_TAG.get(tag)
-        if visit is not None:
+        if visit is None:
+            return
+        if not self.breaks.wanted(el):
             visit(self, el, container)
+        elif container is not None:  # Word begins no page inside a table cell
+            self.breaks.inside_cell(el)
+            visit(self, el, container)
+        else:
+            body = self.doc.element.body
+            before = len(body) - 1  # python-docx keeps the final sectPr last
+            visit(self, el, container)
+            self.breaks.before_new(body, before, el)
 
     def _target(self, container: object) -> object:
         return container or self.doc
@@ -301,17 +320,31 @@ class Writer:
         ncols = tables.column_count(widths, rows)
         if not rows or ncols == 0:
             return
+        if not widths or len(widths) != ncols:
+            widths = [100 / ncols] * ncols
+        for index, chunk in enumerate(self.breaks.table_chunks(rows, target is self.doc)):
+            if index:  # a PDF page begins with this row: a new table on a new page
+                self.doc.element.body[-1].addprevious(pages.break_paragraph())
+            self._table_rows(el, target, chunk, widths, ncols, size)
+        self._spacer(target)
+
+    def _table_rows(
+        self,
+        el: lxml_html.HtmlElement,
+        target: object,
+        rows: list[tables.Row],
+        widths: list[float],
+        ncols: int,
+        size: Pt | None,
+    ) -> None:
         table = target.add_table(rows=len(rows), cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         layout = {"formula", "columns"} & _classes(el)
         ooxml.borders(table, "none" if layout else "single")
         ooxml.cell_margins(table)
         total = self._usable_width()
-        if not widths or len(widths) != ncols:
-            widths = [100 / ncols] * ncols
         tables.set_width(table, [total * w / sum(widths) for w in widths])
         self._fill(table, rows, ncols, size)
-        self._spacer(target)
 
     def _fill(
         self,
