@@ -1,4 +1,5 @@
-"""The writer's pictures: every one described (alt text) as the HTML describes it."""
+"""The writer's pictures: every one described (alt text) as the HTML describes it; the
+sizes and columns the stylesheets give (font sizes, an insert's columns) as the PDF has them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import zipfile
 
 import docx
 from lxml import etree
+from lxml import html as lxml_html
 
 from conftest import TARGETS
 from kenpo_report.render import docx as docx_render
+from kenpo_report.render.docx import css, tables
+from kenpo_report.render.docx.writer import Writer
 from kenpo_report.render.results import Assets
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -54,3 +58,99 @@ def test_alt_text_is_the_alt_else_the_caption_else_the_charts_title(tmp_path):
         "</section></body></html>"
     )
     assert _descriptions(html, tmp_path) == ["地図", "図2 推移", "受診率", "図"]
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SHEET = """
+table.sheet-table { font-size: 8pt; line-height: 1.3; }
+table.sheet-table td { padding: 2mm; }
+td.grade { font-size: 12pt; }
+.insert { font-size: 8pt; }
+.insert.xlong { column-count: 3; }
+.box .insert { column-count: 9; }
+"""
+
+
+def _written(body: str, tmp_path) -> etree._Element:
+    (tmp_path / "style.css").write_text(SHEET, encoding="utf-8")
+    html = f'<html><head><link rel="stylesheet" href="style.css"></head><body>{body}</body></html>'
+    tree = lxml_html.document_fromstring(html)
+    writer = Writer({}, {}, rules=css.rules(tree, tmp_path))
+    writer.write(tree)
+    return writer.doc.element.body
+
+
+def _sizes(element: etree._Element) -> dict[str, str | None]:
+    """Each run's text and its size (half-points; None: the style's)."""
+    out = {}
+    for r in element.iter(f"{W}r"):
+        size = r.find(f"{W}rPr/{W}sz")
+        out["".join(t.text for t in r.iter(f"{W}t"))] = (
+            None if size is None else size.get(f"{W}val")
+        )
+    return out
+
+
+def test_rules_pick_the_element_by_tag_and_classes_most_specific_first(tmp_path):
+    (tmp_path / "style.css").write_text(SHEET, encoding="utf-8")
+    tree = lxml_html.document_fromstring(
+        '<html><head><link rel="stylesheet" href="style.css"></head><body>'
+        '<div class="insert xlong"></div><div class="insert"></div><table class="sheet-table">'
+        "</table><table></table></body></html>"
+    )
+    rules = css.rules(tree, tmp_path)
+    xlong, insert, sheet, plain = tree.iter("div", "table")
+    assert rules.value(xlong, "column-count") == "3"  # .box .insert: a descendant, not it
+    assert rules.value(insert, "column-count") is None
+    assert rules.points(sheet, "font-size") == 8.0
+    assert rules.points(plain, "font-size") is None
+    assert rules.value(sheet, "padding") is None  # td's, not the table's
+
+
+def test_a_tables_text_takes_the_size_its_rule_gives(tmp_path):
+    body = _written(
+        '<section><h1>題</h1><h2>章</h2><table class="sheet-table"><tbody><tr><td>項目</td>'
+        '<td><p>計画</p><h3>見出し</h3><ul class="bullets"><li>取組</li></ul></td>'
+        '<td class="grade">B</td></tr></tbody></table>'
+        "<table><tbody><tr><td>ほか</td></tr></tbody></table><p>本文</p></section>",
+        tmp_path,
+    )
+    sizes = _sizes(body)
+    assert sizes == {
+        "題": None,
+        "章": None,
+        "項目": "16",
+        "計画": "16",
+        "見出し": None,
+        "取組": "16",
+        "B": "24",
+        "ほか": None,
+        "本文": None,
+    }
+
+
+def test_an_insert_in_columns_is_a_cell_per_column_balanced(tmp_path):
+    lines = "".join(f'<p class="insert-line">行{n}</p>' for n in range(5))
+    long = '<p class="insert-line">' + "長い文" * 60 + "</p>"
+    body = _written(
+        f'<section><div class="insert xlong">{lines}{long}</div>'
+        f'<div class="insert">{lines}</div></section>',
+        tmp_path,
+    )
+    xlong, single = body.iter(f"{W}tbl")
+    cells = [
+        ["".join(t.text for t in p.iter(f"{W}t")) for p in tc.iter(f"{W}p")]
+        for tc in xlong.iter(f"{W}tc")
+    ]
+    # The long line alone is as tall as the five short ones: it gets a column of its own.
+    assert cells[0] + cells[1] == [f"行{n}" for n in range(5)]
+    assert cells[2] == ["長い文" * 60]
+    assert xlong.find(f"{W}tblPr/{W}tblBorders/{W}insideV").get(f"{W}val") == "none"
+    assert len(list(single.iter(f"{W}tc"))) == 1
+
+
+def test_columns_are_balanced_as_short_as_can_be():
+    assert tables.balanced([1, 1, 1, 1, 1, 1], 3) == [0, 2, 4]
+    assert tables.balanced([5, 1, 1, 1, 1, 1], 2) == [0, 1]
+    assert tables.balanced([1, 1, 4], 3) == [0, 1, 2]
+    assert tables.balanced([2, 2], 5) == [0, 1]

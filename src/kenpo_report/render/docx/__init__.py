@@ -15,7 +15,7 @@ block macros produce:
   PDF layout found as its cached result).
 
 Same signature as :mod:`kenpo_report.render.pdf`. The modules: :mod:`.writer`
-(the visitor over that subset), :mod:`.tables` (reading an HTML table),
+(the visitor over that subset), :mod:`.frames` (boxes and column inserts), :mod:`.images` (pictures and their alt text), :mod:`.pages` (page breaks where the PDF's pages start), :mod:`.tables` (reading an HTML table),
 :mod:`.ooxml` (the XML python-docx has no API for), :mod:`.styles` (the
 document's styles, paper, headers and footers), :mod:`.css` (the fonts the
 HTML's stylesheets give its body and headings), :mod:`.fonts` (the bundled
@@ -47,7 +47,8 @@ def render(
     """Build the DOCX for *html*; *page_numbers* (anchor -> page) fill PAGEREF results,
     *page_starts* (see pdf.page_starts) say where the PDF's pages begin."""
     tree = lxml_html.document_fromstring(html)
-    writer = Writer(page_numbers or {}, {**assets.images, **assets.raster}, page_starts)
+    rules = css.rules(tree, assets.templates)  # the sizes and columns the PDF's CSS gives
+    writer = Writer(page_numbers or {}, {**assets.images, **assets.raster}, page_starts, rules)
     writer.write(tree)
     styles.finish(writer.doc, css.fonts(tree, assets.templates))
     fonts.embed(writer.doc, assets.fonts)  # last: it reads the finished styles and text

@@ -9,6 +9,7 @@ Only files inside the templates folder are read, as by the PDF renderer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +78,70 @@ def _family(content: list) -> str | None:
             strings = [idents] if idents else []
         family = strings[0] if strings else family
     return family
+
+
+# A compound selector the DOCX can match against one element: a tag, classes, or both.
+_COMPOUND = re.compile(r"^([a-z][a-z0-9]*)?((?:\.[\w-]+)*)$")
+_LENGTH = re.compile(r"^([\d.]+)(pt|mm|px)$")
+_POINTS = {"pt": 1.0, "mm": 72 / 25.4, "px": 0.75}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    selectors: tuple[tuple[str, frozenset[str]], ...]  # (tag or "", classes) each
+    declarations: tuple[tuple[str, str], ...]
+
+
+class Rules:
+    """The stylesheets' rules whose selectors name an element by its tag and classes only
+    (``table.sheet-table``, ``.insert.xlong``): what the DOCX can ask of one element
+    without laying the page out. Descendant and pseudo-class selectors are left out."""
+
+    def __init__(self, rules: list[_Rule] | None = None) -> None:
+        self._rules = rules or []
+
+    def value(self, el: lxml_html.HtmlElement, name: str) -> str | None:
+        """*name*'s value for *el* itself (not inherited): the most specific matching
+        rule's, the last of equally specific ones."""
+        tag = el.tag if isinstance(el.tag, str) else ""
+        classes = set((el.get("class") or "").split())
+        best, found = (-1, -1), None
+        for rule in self._rules:
+            for selector_tag, selector_classes in rule.selectors:
+                if (selector_tag and selector_tag != tag) or not selector_classes <= classes:
+                    continue
+                specificity = (len(selector_classes), bool(selector_tag))
+                for declared, value in rule.declarations:
+                    if declared == name and specificity >= best:
+                        best, found = specificity, value
+        return found
+
+    def points(self, el: lxml_html.HtmlElement, name: str) -> float | None:
+        """*name*'s value for *el* as points, if it is an absolute length (pt, mm, px)."""
+        match = _LENGTH.match((self.value(el, name) or "").strip())
+        return float(match.group(1)) * _POINTS[match.group(2)] if match else None
+
+
+def rules(tree: lxml_html.HtmlElement, templates: Path) -> Rules:
+    """The element-selecting rules of the sheets the HTML links (see :class:`Rules`)."""
+    found = []
+    for text in _sheets(tree, templates):
+        for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+            if rule.type != "qualified-rule":
+                continue
+            selectors = tuple(
+                (m.group(1) or "", frozenset(m.group(2).split(".")) - {""})
+                for s in tinycss2.serialize(rule.prelude).split(",")
+                if (m := _COMPOUND.match(s.strip())) and s.strip()
+            )
+            if not selectors:
+                continue
+            declarations = tuple(
+                (d.name, tinycss2.serialize(d.value).strip())
+                for d in tinycss2.parse_declaration_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+                if d.type == "declaration"
+            )
+            found.append(_Rule(selectors, declarations))
+    return Rules(found)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -20,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
 from kenpo_report.layout import marks
-from kenpo_report.render.docx import numbering, ooxml, pages, styles, tables
+from kenpo_report.render.docx import css, frames, images, numbering, ooxml, pages, styles, tables
 
 _BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _BOLD = {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"}
@@ -40,15 +41,6 @@ def _classes(el: lxml_html.HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
 
 
-def _alt_text(img: lxml_html.HtmlElement, figure: lxml_html.HtmlElement) -> str:
-    """What a picture shows, for a reader who cannot see it: its alt text, else its
-    figure's caption, else a chart's title (its figures' first heading cell)."""
-    found = (img.get("alt") or "").strip()
-    for candidate in (*figure.iter("p"), *figure.iter("th")):
-        found = found or " ".join(candidate.text_content().split())
-    return found or "図"
-
-
 class Writer:
     """Writes the HTML's body into :attr:`doc`.
 
@@ -61,8 +53,13 @@ class Writer:
         page_numbers: Mapping[str, int],
         images: Mapping[str, bytes],
         page_starts: Sequence[str] = (),
+        rules: css.Rules | None = None,
     ) -> None:
         self.doc, self.headings = styles.new_document()
+        # The stylesheets' rules (font sizes, column counts), and the font size the
+        # elements being written give their text (None: the style's).
+        self.rules = rules or css.Rules()
+        self.sizes: list[Pt | None] = []
         self.page_numbers = page_numbers
         self.page_starts = page_starts
         self.breaks = pages.Breaks(None, ())
@@ -97,6 +94,10 @@ class Writer:
         visit = visit or _BY_TAG.get(tag)
         if visit is None:
             return
+        with self._sized(el):
+            self._visit(el, container, visit)
+
+    def _visit(self, el: lxml_html.HtmlElement, container: object, visit: _Visit) -> None:
         if not self.breaks.wanted(el):
             visit(self, el, container)
         elif container is not None:  # Word begins no page inside a table cell
@@ -107,6 +108,20 @@ class Writer:
             before = len(body) - 1  # python-docx keeps the final sectPr last
             visit(self, el, container)
             self.breaks.before_new(body, before, el)
+
+    @contextmanager
+    def _sized(self, el: lxml_html.HtmlElement) -> Iterator[None]:
+        """While *el* is written: the font size its stylesheet rule gives it, if any. A
+        heading's text keeps its Word style's size (its HTML level's), not its block's."""
+        heading = el.tag in ("h1", "h2", "h3", "h4")
+        own = None if heading else self.rules.points(el, "font-size")
+        if heading or own is not None:
+            self.sizes.append(None if own is None else Pt(own))
+        try:
+            yield
+        finally:
+            if heading or own is not None:
+                self.sizes.pop()
 
     def _target(self, container: object) -> object:
         return container or self.doc
@@ -197,45 +212,6 @@ class Writer:
         for child in el:
             self.element(child, container)
 
-    def image(self, el: lxml_html.HtmlElement, container: object) -> None:
-        """A ``div.image``: its pictures (described as the HTML does: alt, caption or
-        chart title), then its caption and a chart's figures."""
-        target = self._target(container)
-        for img in el.iter("img"):
-            content = self.images.get(img.get("src") or "")
-            if content is None:  # the PDF renderer has already refused it
-                continue
-            match = tables.WIDTH.search(img.get("style") or "")
-            share = float(match.group(1)) / 100 if match else 0.6
-            paragraph = self._paragraph(target)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            picture = paragraph.add_run().add_picture(
-                io.BytesIO(content), width=int(self._usable_width() * share)
-            )
-            ooxml.describe(picture, _alt_text(img, el))
-        for p in el.iter("p"):
-            paragraph = self._paragraph(target)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self.inline(p, paragraph)
-        for table in el.iter("table"):  # a chart's figures: a picture has no text
-            self.table(table, target, size=styles.CHART_FIGURES_SIZE)
-
-    def framed(self, el: lxml_html.HtmlElement, container: object) -> None:
-        """A ``div.box`` (solid line) or ``div.insert`` (dashed): a one-cell table."""
-        target = self._target(container)
-        table = target.add_table(rows=1, cols=1)
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        ooxml.borders(table, "single" if "box" in _classes(el) else "dashed")
-        cell = table.cell(0, 0)
-        tables.set_width(table, [self._usable_width()])
-        for index, child in enumerate(el):
-            if index == 0 and _tag(child) == "p":
-                # The cell comes with one empty paragraph: use it for the first child.
-                self.paragraph(child, cell, into=cell.paragraphs[0])
-            else:
-                self.element(child, cell)
-        self._spacer(target)
-
     def _spacer(self, target: object) -> None:
         # Word merges tables that touch; a small empty paragraph keeps them apart.
         paragraph = self._paragraph(target)
@@ -254,6 +230,7 @@ class Writer:
         """The text of *el* and its descendants, as runs appended to *paragraph*."""
         classes = _classes(el)
         bold = bold or bool(classes & _BOLD)
+        size = size or (self.sizes[-1] if self.sizes else None)
         if classes & {"note", "kpi-note"} or (el.tag == "p" and "insert-line" in classes):
             size = styles.NOTE_SIZE
         if el.text:
@@ -385,6 +362,10 @@ class Writer:
         if any(_tag(child) in _BLOCK_TAGS for child in td):
             self._column(cell, td)
             return
+        with self._sized(td):
+            self._text_cell(cell, td, size)
+
+    def _text_cell(self, cell: _Cell, td: lxml_html.HtmlElement, size: Pt | None) -> None:
         classes = _classes(td)
         paragraph = cell.paragraphs[0]
         align = "left" if "left" in classes or "formula-title" in classes else "center"
@@ -448,5 +429,5 @@ _BY_TAG: dict[str, _Visit] = {
     "div": Writer.group,
 }
 _BY_CLASS: dict[str, tuple[tuple[str, _Visit], ...]] = {
-    "div": (("image", Writer.image), ("box", Writer.framed), ("insert", Writer.framed)),
+    "div": (("image", images.image), ("box", frames.framed), ("insert", frames.framed)),
 }
