@@ -17,9 +17,9 @@ from itertools import groupby
 from pathlib import Path
 
 import docx
+import uharfbuzz as hb
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 from kenpo_report.render.docx import ooxml
@@ -88,10 +88,14 @@ def _split(run: etree._Element, pieces: list[tuple[str, str | None]]) -> None:
 
 
 def _cmap(path: Path) -> frozenset[int]:
-    return _cmap_cached(str(path), path.stat().st_mtime_ns)
+    return frozenset(face_of(path).unicodes)
+
+
+def face_of(path: Path) -> hb.Face:
+    """The HarfBuzz face of the font at *path*, read once per process."""
+    return _face(str(path), path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=8)
-def _cmap_cached(path: str, stamp: int) -> frozenset[int]:
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+def _face(path: str, stamp: int) -> hb.Face:
+    return hb.Face(hb.Blob(Path(path).read_bytes()))  # no file left open
