@@ -162,3 +162,18 @@ def test_page_starts_name_the_first_block_of_each_later_page(tmp_path):
     assert all(s.startswith("0/tr") for s in middle), middle
     numbers = [int(s[len("0/tr") :]) for s in middle]
     assert numbers == sorted(numbers) and numbers[0] > 1
+
+
+def test_a_page_that_begins_inside_a_row_names_each_cells_first_block_on_it(tmp_path):
+    left = "".join(f"<p>左{i}</p>" for i in range(60))
+    right = "".join(f"<p>右{i}</p>" for i in range(40))
+    html = (
+        "<html><head><style>@page { size: A5 } p { margin: 0 }</style></head><body>"
+        f'<section class="page" id="a"><table><tr><td>{left}</td><td>{right}</td></tr>'
+        "</table></section></body></html>"
+    )
+    result = render(html, Assets(tmp_path, tmp_path))
+    assert result.pages == 2
+    first, other = result.starts[1].split(" ")  # p1–p60 on the left, p61–p100 on the right
+    left_at, right_at = int(first.removeprefix("0/p")), int(other.removeprefix("0/p"))
+    assert 1 < left_at <= 60 < right_at <= 100, result.starts

@@ -32,7 +32,7 @@ from kenpo_report.build.cache import Store, digest, file_digest, renderer_digest
 from kenpo_report.build.workers import Runner
 from kenpo_report.render import split as splitting
 from kenpo_report.render.numbering import Hint, Need, PageBook, Shape
-from kenpo_report.render.results import Assets, PartResult, PdfResult
+from kenpo_report.render.results import STARTS_FORMAT, Assets, PartResult, PdfResult
 
 # Page sections per part, on average (at most twice that). Every part embeds
 # its own font subsets and costs a fixed ~0.05 s, so small parts make a larger
@@ -269,8 +269,8 @@ class _Run:
         deps = self._deps(found["fetched"])
         if deps != found["deps"]:
             return None
-        if "starts" not in found:
-            return None
+        if found.get("starts_format") != STARTS_FORMAT:
+            return None  # laid out before its page starts said what the DOCX needs
         self.starts[i] = found["starts"]
         return Shape(found["pages"], found["anchors"], deps)
 
@@ -315,6 +315,8 @@ class _Run:
             return None
         key = self._variant(i, need, shape.deps)
         meta = self.store.get_json("part-meta", key)
+        if meta is not None and meta.get("starts_format") != STARTS_FORMAT:
+            return None
         data = self.store.get("part", key) if meta is not None else None
         return PartResult.from_meta(data, meta) if data is not None else None
 
@@ -325,6 +327,7 @@ class _Run:
         if self.store is None:
             return
         shape = {"pages": result.pages, "anchors": result.anchors, "starts": result.starts}
+        shape["starts_format"] = STARTS_FORMAT
         self.store.put_json(
             "shape", self.content[i], {**shape, "fetched": result.fetched, "deps": deps}
         )

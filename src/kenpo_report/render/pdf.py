@@ -207,27 +207,59 @@ def page_starts(root: object, pages: list, skip: int = 0) -> list[str]:
     """Where each page after the first of a top-level element (a page section) begins:
     the first block (or table row) that starts on it, as :func:`.split.element_key` names
     it, counting the body's elements from the part's own (*skip*: the numbering stubs).
-    A page that a top-level element begins, or that holds only the continuation of
-    blocks begun before, gives nothing ("")."""
+    A page that begins inside a table row (begun on an earlier page) adds, after a space
+    each, the first block on it of every other cell of that row that goes on there (see
+    :func:`_row_starts`). A page that a top-level element begins, or that holds only the
+    continuation of blocks begun before, gives nothing ("")."""
     from weasyprint.formatting_structure import boxes
 
     body = root.find("body")
     top = [c for c in body if isinstance(c.tag, str)][skip:] if body is not None else []
     keys = split.element_keys(top)
+    parents = {child: parent for parent in body.iter() for child in parent} if top else {}
     seen: set[int] = set()
     out: list[str] = []
     for page in pages:
-        found = None
+        new = []  # the blocks that begin on this page, in order
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if element is None or id(element) in seen:
                 continue
             seen.add(id(element))
-            block = isinstance(box, (boxes.BlockLevelBox, boxes.TableRowBox))
-            if found is None and block and element in keys:
-                found = keys[element]
-        out.append(found if found and "/" in found else "")  # a top-level element breaks anyway
+            if isinstance(box, (boxes.BlockLevelBox, boxes.TableRowBox)) and element in keys:
+                new.append(element)
+        found = keys[new[0]] if new else ""
+        # A top-level element breaks anyway.
+        out.append(_row_starts(new, keys, parents) if "/" in found else "")
     return out
+
+
+def _row_starts(new: list, keys: Mapping[object, str], parents: Mapping[object, object]) -> str:
+    """The key of a page's first block, and if it is inside a cell of a row begun before
+    (the outermost row above it), the first block on the page of each cell of that row
+    that has one, in the cells' order: where the DOCX splits the row."""
+    first = new[0]
+    row, node = None, first
+    while node in parents:
+        node = parents[node]
+        if node.tag == "tr":
+            row = node
+    if row is None:
+        return keys[first]
+    found = [keys[first]]
+    for cell in (c for c in row if c.tag in ("td", "th")):
+        inside = next((el for el in new if _within(el, cell, parents)), None)
+        if inside is not None:
+            found.append(keys[inside])
+    return " ".join(dict.fromkeys(found))
+
+
+def _within(element: object, ancestor: object, parents: Mapping[object, object]) -> bool:
+    while element in parents:
+        element = parents[element]
+        if element is ancestor:
+            return True
+    return False
 
 
 def _take_navigation(pages: list) -> tuple[dict[str, int], list[list], list[tuple]]:

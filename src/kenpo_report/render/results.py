@@ -30,6 +30,11 @@ class Assets:
         return self.templates.resolve().as_uri() + "/"
 
 
+# What a page start (pdf.page_starts) says: 2, the first block of each cell of a row that
+# a page begins inside. A cached part laid out under another format is not taken.
+STARTS_FORMAT = 2
+
+
 @dataclass
 class PdfResult:
     data: bytes
@@ -61,6 +66,7 @@ class PartResult:
         """Everything but the PDF, as JSON-ready data."""
         out = asdict(self)
         del out["data"]
+        out["starts_format"] = STARTS_FORMAT
         return out
 
     @classmethod
@@ -72,5 +78,5 @@ class PartResult:
             [[tuple(b) for b in page] for page in meta["bookmarks"]],
             [(link[0], tuple(link[1]), link[2]) for link in meta["links"]],
             meta["fetched"],
-            meta.get("starts", []),
+            meta["starts"],
         )

@@ -110,11 +110,13 @@ def element_keys(top: list, offset: int = 0) -> dict[object, str]:
 
 
 def shifted(key: str, offset: int) -> str:
-    """*key* of a part's own element, in the whole document's numbering."""
-    if not key:
-        return key
-    head, sep, rest = key.partition("/")
-    return f"{int(head) + offset}{sep}{rest}"
+    """*key* of a part's own element (or a page start's keys, separated by spaces: see
+    pdf.page_starts), in the whole document's numbering."""
+    out = []
+    for one in key.split(" ") if key else ():
+        head, sep, rest = one.partition("/")
+        out.append(f"{int(head) + offset}{sep}{rest}")
+    return " ".join(out)
 
 
 def _only_leading(parts: list[Part]) -> None:

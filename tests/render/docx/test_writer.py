@@ -6,8 +6,11 @@ from __future__ import annotations
 import base64
 import io
 import zipfile
+from pathlib import Path
 
 import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -154,3 +157,67 @@ def test_columns_are_balanced_as_short_as_can_be():
     assert tables.balanced([5, 1, 1, 1, 1, 1], 2) == [0, 1]
     assert tables.balanced([1, 1, 4], 3) == [0, 1, 2]
     assert tables.balanced([2, 2], 5) == [0, 1]
+
+
+COVER_CSS = (
+    "section.cover { padding-top: 6mm; } p { margin: 0.8mm 0; }"
+    ".cover-agenda { margin: 1mm 0 40mm; }"
+    ".cover-title { text-align: center; font-size: 18pt; margin: 0 0 14mm; }"
+    ".cover .contents { margin: 0 0 10mm 18mm; } .cover .para { line-height: 1.7; }"
+)
+
+
+def _cover(tmp_path, numbered: str) -> list:
+    html = (
+        f"<html><head><style>{COVER_CSS}</style></head><body>"
+        f'<section class="page cover" id="cover" data-numbered="{numbered}">'
+        '<p class="cover-label">資料</p><p class="cover-agenda">報告事項</p>'
+        '<h1 class="cover-title">表題</h1><div class="contents"><p class="toc">一覧</p></div>'
+        '<p class="para">本文</p></section>'
+        '<section class="page" id="next"><p>次</p></section></body></html>'
+    )
+    doc = docx.Document(io.BytesIO(docx_render.render(html, Assets(tmp_path, tmp_path))))
+    return doc.paragraphs
+
+
+def test_a_cover_is_placed_as_its_stylesheet_places_it(tmp_path):
+    label, agenda, title, toc, para = _cover(tmp_path, "false")[:5]
+
+    def before(p):
+        space = p.paragraph_format.space_before
+        return None if space is None else space.pt
+
+    assert before(label) == pytest.approx(6.8 * 72 / 25.4, abs=0.05), (
+        "the section's padding, its margin"
+    )
+    assert before(agenda) == pytest.approx(72 / 25.4, abs=0.05)
+    assert before(title) == pytest.approx(40 * 72 / 25.4, abs=0.05), (
+        "the agenda's bottom margin, collapsed"
+    )
+    assert agenda.paragraph_format.space_after.pt == 0
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert {r.font.size.pt for r in title.runs} == {18}
+    assert before(toc) == pytest.approx(14 * 72 / 25.4, abs=0.05)
+    assert toc.paragraph_format.left_indent.pt == pytest.approx(18 * 72 / 25.4, abs=0.05)
+    assert before(para) == pytest.approx(10 * 72 / 25.4, abs=0.05)
+    assert para.paragraph_format.line_spacing == 1.7
+
+
+def test_a_counted_page_is_not_placed_as_a_cover(tmp_path):
+    agenda, title = _cover(tmp_path, "true")[1:3]
+    assert agenda.paragraph_format.space_before is None
+    assert title.alignment != WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_descendant_rules_only_when_asked():
+    tree = lxml_html.document_fromstring(
+        "<html><head><style>.cover .para { margin: 1pt 2pt 3pt; font-size: 11pt }"
+        " .para { margin-left: 5pt }</style></head>"
+        '<body><section class="cover"><p class="para">a</p></section></body></html>'
+    )
+    rules = css.rules(tree, Path("."))
+    p = tree.find(".//p")
+    assert rules.points(p, "font-size") is None
+    assert rules.points(p, "font-size", deep=True) == 11
+    sides = [rules.side(p, "margin", s) for s in ("top", "right", "bottom", "left")]
+    assert sides == [1, 2, 3, 2], "the more specific shorthand wins over .para's longhand"

@@ -84,55 +84,98 @@ def _family(content: list) -> str | None:
 _COMPOUND = re.compile(r"^([a-z][a-z0-9]*)?((?:\.[\w-]+)*)$")
 _LENGTH = re.compile(r"^([\d.]+)(pt|mm|px)$")
 _POINTS = {"pt": 1.0, "mm": 72 / 25.4, "px": 0.75}
+_SIDES = ("top", "right", "bottom", "left")
+_Compound = tuple[str, frozenset[str]]  # a tag or "", and classes
 
 
 @dataclass(frozen=True)
 class _Rule:
-    selectors: tuple[tuple[str, frozenset[str]], ...]  # (tag or "", classes) each
+    # Each selector: its compounds, the element's own last, its ancestors' before it.
+    selectors: tuple[tuple[_Compound, ...], ...]
     declarations: tuple[tuple[str, str], ...]
 
 
 class Rules:
-    """The stylesheets' rules whose selectors name an element by its tag and classes only
-    (``table.sheet-table``, ``.insert.xlong``): what the DOCX can ask of one element
-    without laying the page out. Descendant and pseudo-class selectors are left out."""
+    """The stylesheets' rules whose selectors name an element by its tag and classes
+    (``table.sheet-table``, ``.insert.xlong``), and, asked for (*deep*), those that name
+    its ancestors too (``.cover .para``): what the DOCX can ask of one element without
+    laying the page out. Child combinators and pseudo-classes are left out."""
 
     def __init__(self, rules: list[_Rule] | None = None) -> None:
         self._rules = rules or []
 
-    def value(self, el: lxml_html.HtmlElement, name: str) -> str | None:
+    def value(self, el: lxml_html.HtmlElement, name: str, deep: bool = False) -> str | None:
         """*name*'s value for *el* itself (not inherited): the most specific matching
         rule's, the last of equally specific ones."""
-        tag = el.tag if isinstance(el.tag, str) else ""
-        classes = set((el.get("class") or "").split())
-        best, found = (-1, -1), None
+        return self._declared(el, (name,), deep)[1]
+
+    def points(self, el: lxml_html.HtmlElement, name: str, deep: bool = False) -> float | None:
+        """*name*'s value for *el* as points, if it is an absolute length (pt, mm, px)."""
+        return _length(self.value(el, name, deep) or "")
+
+    def side(self, el: lxml_html.HtmlElement, prop: str, side: str) -> float | None:
+        """*el*'s ``margin`` or ``padding`` (*prop*) on one side, in points, from its
+        longhand or shorthand, whichever wins (descendant rules included); 0 for ``0``."""
+        name, value = self._declared(el, (prop, f"{prop}-{side}"), deep=True)
+        if value is None:
+            return None
+        values = value.split() if name == prop else [value]
+        picks = {1: (0, 0, 0, 0), 2: (0, 1, 0, 1), 3: (0, 1, 2, 1), 4: (0, 1, 2, 3)}
+        if len(values) not in picks:
+            return None
+        one = values[picks[len(values)][_SIDES.index(side)]]
+        return 0.0 if one == "0" else _length(one)
+
+    def _declared(
+        self, el: lxml_html.HtmlElement, names: tuple[str, ...], deep: bool
+    ) -> tuple[str | None, str | None]:
+        best, found = (-1, -1), (None, None)
         for rule in self._rules:
-            for selector_tag, selector_classes in rule.selectors:
-                if (selector_tag and selector_tag != tag) or not selector_classes <= classes:
+            for selector in rule.selectors:
+                if (len(selector) > 1 and not deep) or not _matches(selector, el):
                     continue
-                specificity = (len(selector_classes), bool(selector_tag))
+                specificity = (sum(len(c) for _, c in selector), sum(bool(t) for t, _ in selector))
                 for declared, value in rule.declarations:
-                    if declared == name and specificity >= best:
-                        best, found = specificity, value
+                    if declared in names and specificity >= best:
+                        best, found = specificity, (declared, value)
         return found
 
-    def points(self, el: lxml_html.HtmlElement, name: str) -> float | None:
-        """*name*'s value for *el* as points, if it is an absolute length (pt, mm, px)."""
-        match = _LENGTH.match((self.value(el, name) or "").strip())
-        return float(match.group(1)) * _POINTS[match.group(2)] if match else None
+
+def _length(text: str) -> float | None:
+    match = _LENGTH.match(text.strip())
+    return float(match.group(1)) * _POINTS[match.group(2)] if match else None
+
+
+def _matches(selector: tuple[_Compound, ...], el: lxml_html.HtmlElement) -> bool:
+    """Whether *el* is the subject of *selector*: its last compound, the others (in order)
+    some of its ancestors."""
+    *ancestors, own = selector
+    if not _compound(own, el):
+        return False
+    pending = list(reversed(ancestors))
+    for node in el.iterancestors():
+        if pending and _compound(pending[0], node):
+            pending.pop(0)
+    return not pending
+
+
+def _compound(compound: _Compound, el: lxml_html.HtmlElement) -> bool:
+    tag, classes = compound
+    own = el.tag if isinstance(el.tag, str) else ""
+    return (not tag or tag == own) and classes <= set((el.get("class") or "").split())
 
 
 def rules(tree: lxml_html.HtmlElement, templates: Path) -> Rules:
-    """The element-selecting rules of the sheets the HTML links (see :class:`Rules`)."""
+    """The rules of the sheets the HTML links whose selectors it can match (see :class:`Rules`)."""
     found = []
     for text in _sheets(tree, templates):
         for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
             if rule.type != "qualified-rule":
                 continue
             selectors = tuple(
-                (m.group(1) or "", frozenset(m.group(2).split(".")) - {""})
+                selector
                 for s in tinycss2.serialize(rule.prelude).split(",")
-                if (m := _COMPOUND.match(s.strip())) and s.strip()
+                if (selector := _selector(s))
             )
             if not selectors:
                 continue
@@ -145,3 +188,14 @@ def rules(tree: lxml_html.HtmlElement, templates: Path) -> Rules:
             )
             found.append(_Rule(selectors, declarations))
     return Rules(found)
+
+
+def _selector(text: str) -> tuple[_Compound, ...]:
+    """A selector's compounds (descendant combinators only), or () if it has others."""
+    out = []
+    for part in text.split():
+        match = _COMPOUND.match(part)
+        if not match:
+            return ()
+        out.append((match.group(1) or "", frozenset(match.group(2).split(".")) - {""}))
+    return tuple(out)

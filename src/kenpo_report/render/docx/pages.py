@@ -5,31 +5,52 @@ first block or table row that starts on it, named by :func:`..split.element_keys
 The writer breaks the page before that element: a paragraph gets
 ``pageBreakBefore``; a table (a box, a sheet) gets a paragraph of one point before
 it that does; a table row starts a new table after such a paragraph, its header
-rows repeated as Word repeats them on a table's later pages. An element inside a
-table cell (a layout column, a box) cannot begin a page in Word: it is counted in
-:attr:`Breaks.unplaced` and left where it falls.
+rows repeated as Word repeats them on a table's later pages; a page that begins inside
+a row of such a table splits the row there. An element inside a box, or a table inside
+a cell, cannot begin a page in Word: it is counted in :attr:`Breaks.unplaced` and left
+where it falls.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
 from kenpo_report.render import split
-from kenpo_report.render.docx import ooxml, tables
+from kenpo_report.render.docx import css, ooxml, tables
+
+if TYPE_CHECKING:
+    from kenpo_report.render.docx.writer import Writer
 
 
 class Breaks:
-    """The elements of the document before which a PDF page begins."""
+    """The elements of the document before which a PDF page begins.
+
+    A page that begins inside a row of a table at the top level (its start names a block
+    in each cell that goes on there, see pdf.page_starts) splits that row in the HTML tree
+    (:func:`.tables.split_row`): the second row begins the page, as a row the PDF begins a
+    page with does. The tree is the writer's own parse."""
 
     def __init__(self, body: lxml_html.HtmlElement | None, starts: Iterable[str]) -> None:
-        wanted = {key for key in starts if key}
         top = [c for c in body if isinstance(c.tag, str)] if body is not None else []
-        self.keys = {el: key for el, key in split.element_keys(top).items() if key in wanted}
+        by_key = {key: el for el, key in split.element_keys(top).items()}
+        self.keys: dict[lxml_html.HtmlElement, str] = {}
+        for start in (s for s in starts if s):
+            first, *_ = names = start.split(" ")
+            points = [by_key[name] for name in names if name in by_key]
+            row = _outer_row(points[0]) if points else None
+            if row is not None:
+                self.keys[tables.split_row(row, points)] = first
+            elif points:
+                self.keys[points[0]] = first
         self.placed = 0
         self.unplaced: list[str] = []  # keys of the breaks that fell inside a table cell
 
@@ -53,32 +74,31 @@ class Breaks:
 
     def table_chunks(self, rows: list[tables.Row], top_level: bool) -> list[list[tables.Row]]:
         """*rows* cut where a PDF page begins with one of them, each later chunk led by the
-        header rows; a row that a cell above spans into is not a place to cut."""
+        header rows; a cell spanning rows across a cut continues, empty, after it."""
         cuts = [r for r, (tr, header) in enumerate(rows) if r and not header and tr in self.keys]
         if not top_level:
             self.unplaced += [self.keys[rows[r][0]] for r in cuts]
             return [rows]
-        spanned = _spanned_rows(rows)
-        for r in [r for r in cuts if r in spanned]:
-            self.unplaced.append(self.keys[rows[r][0]])
-        cuts = [r for r in cuts if r not in spanned]
         self.placed += len(cuts)
-        header = [row for row in rows if row[1]]
         bounds = [0, *cuts, len(rows)]
+        for start, cut in itertools.pairwise(bounds[:-1]):
+            tables.continue_spans(rows, cut, start)
+        header = [row for row in rows if row[1]]
         return [
             (header if i else []) + rows[a:b] for i, (a, b) in enumerate(itertools.pairwise(bounds))
         ]
 
 
-def _spanned_rows(rows: list[tables.Row]) -> set[int]:
-    """The rows that a cell of an earlier row spans into (``rowspan``)."""
-    out: set[int] = set()
-    for r, (tr, _) in enumerate(rows):
-        for td in tr:
-            if isinstance(td.tag, str) and td.tag in ("td", "th"):
-                span = int(td.get("rowspan", "1") or 1)
-                out.update(range(r + 1, r + span))
-    return out
+def _outer_row(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The outermost row *el* is inside (not itself), if its table is at the top level: not
+    in a box or an insert, whose cell Word cannot begin a page inside."""
+    row = None
+    for node in el.iterancestors():
+        if node.tag == "tr":
+            row = node
+        elif row is not None and {"box", "insert"} & set((node.get("class") or "").split()):
+            return None
+    return row
 
 
 def page_break_before(p: object) -> None:
@@ -109,6 +129,66 @@ def break_paragraph() -> object:
     ppr.append(rpr)
     p.append(ppr)
     return p
+
+
+def section_children(writer: Writer, el: lxml_html.HtmlElement) -> None:
+    """Write a page section's children at the top level; a cover (``data-numbered="false"``)
+    is then placed as its stylesheet places it (:func:`place_cover`)."""
+    body = writer.doc.element.body
+    written = []
+    for child in el:
+        before = len(body) - 1  # python-docx keeps the final sectPr last
+        writer.element(child)
+        written.append((child, list(body)[before : len(body) - 1]))
+    if el.get("data-numbered") == "false":
+        place_cover(writer.rules, el, written)
+
+
+def place_cover(rules: css.Rules, section: lxml_html.HtmlElement, written: list) -> None:
+    """A cover's blocks (*written*: each child and the body elements it wrote) where the
+    PDF puts them: the space above each that the CSS gives (the section's top padding,
+    then each block's top margin collapsed with the bottom margin of the block before),
+    its left margin as an indent, its alignment (or the section's), a heading's size."""
+    above = rules.side(section, "padding", "top") or 0.0
+    previous = None  # the last paragraph of the block before, and its bottom margin
+    align = rules.value(section, "text-align", deep=True)
+    for child, nodes in written:
+        paragraphs = [Paragraph(n, None) for n in nodes if n.tag == ooxml.P]
+        if not isinstance(child.tag, str) or not paragraphs:
+            continue
+        top = rules.side(child, "margin", "top")
+        if previous is None:
+            paragraphs[0].paragraph_format.space_before = Pt(above + (top or 0.0))
+        elif top is not None or previous[1] is not None:
+            previous[0].paragraph_format.space_after = Pt(0)
+            gap = max(top or 0.0, previous[1] or 0.0)
+            paragraphs[0].paragraph_format.space_before = Pt(gap)
+        previous = (paragraphs[-1], rules.side(child, "margin", "bottom"))
+        _cover_block(rules, child, paragraphs, align)
+
+
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+_ALIGN["right"] = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _cover_block(
+    rules: css.Rules, child: lxml_html.HtmlElement, paragraphs: list, inherited: str | None
+) -> None:
+    """One block of a cover: its indent, alignment, line height (a number) and font size
+    (instead of its style's, a heading's too, or a note's)."""
+    indent = rules.side(child, "margin", "left")
+    align = _ALIGN.get(rules.value(child, "text-align", deep=True) or inherited or "")
+    size = rules.points(child, "font-size", deep=True)
+    height = rules.value(child, "line-height", deep=True) or ""
+    for paragraph in paragraphs:
+        if indent and paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is None:
+            paragraph.paragraph_format.left_indent = Pt(indent)
+        if align is not None:
+            paragraph.alignment = align
+        if height.replace(".", "", 1).isdigit():
+            paragraph.paragraph_format.line_spacing = float(height)
+        for run in paragraph.runs if size else ():
+            run.font.size = Pt(size)
 
 
 # What may follow w:updateFields in w:settings (the schema's order).

@@ -137,8 +137,7 @@ class Writer:
         if el.get("data-numbered") == "false":  # a cover: leading only (render.split)
             styles.uncounted_first_page(self.doc.sections[-1])
         before = len(body) - 1  # python-docx keeps the final sectPr last
-        for child in el:
-            self.element(child)
+        pages.section_children(self, el)  # a cover placed as its CSS places it
         new = list(body)[before : len(body) - 1]
         first_p = next((n for n in new if n.tag == ooxml.P), None)
         if first_p is None or (new and new[0] is not first_p):
