@@ -221,3 +221,30 @@ def test_descendant_rules_only_when_asked():
     assert rules.points(p, "font-size", deep=True) == 11
     sides = [rules.side(p, "margin", s) for s in ("top", "right", "bottom", "left")]
     assert sides == [1, 2, 3, 2], "the more specific shorthand wins over .para's longhand"
+
+
+def test_a_label_keeps_its_coloured_ground(tmp_path):
+    (tmp_path / "style.css").write_text(
+        ".box-title { background: #1f4e79; color: #fff; }\n.box.kpi .box-title { background: #c55a11; }",
+        encoding="utf-8",
+    )
+    html = (
+        '<html><head><link rel="stylesheet" href="style.css"></head><body><section>'
+        '<div class="box"><p class="box-title">事業計画</p><p>本文</p></div>'
+        '<div class="box kpi"><p class="box-title">KPI</p></div></section></body></html>'
+    )
+    tree = lxml_html.document_fromstring(html)
+    writer = Writer({}, {}, rules=css.rules(tree, tmp_path))
+    writer.write(tree)
+    grounds = {}
+    for r in writer.doc.element.body.iter(f"{W}r"):
+        shd, color = r.find(f"{W}rPr/{W}shd"), r.find(f"{W}rPr/{W}color")
+        grounds["".join(t.text for t in r.iter(f"{W}t"))] = (
+            None if shd is None else shd.get(f"{W}fill"),
+            None if color is None else color.get(f"{W}val"),
+        )
+    assert grounds == {
+        "事業計画": ("1F4E79", "FFFFFF"),
+        "本文": (None, None),
+        "KPI": ("C55A11", "FFFFFF"),
+    }

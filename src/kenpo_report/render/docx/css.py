@@ -199,3 +199,13 @@ def _selector(text: str) -> tuple[_Compound, ...]:
             return ()
         out.append((match.group(1) or "", frozenset(match.group(2).split(".")) - {""}))
     return tuple(out)
+
+
+def hex_colour(value: str | None) -> str | None:
+    """A CSS colour as OOXML writes it (``1f4e79``), for ``#rgb``/``#rrggbb`` and ``#fff``
+    in a ``background`` shorthand; None for anything else (``none``, names)."""
+    match = re.search(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", value or "")
+    if match is None:
+        return None
+    digits = match.group(1)
+    return (digits if len(digits) == 6 else "".join(c * 2 for c in digits)).upper()

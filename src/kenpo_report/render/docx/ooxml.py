@@ -156,6 +156,15 @@ def repeat_header(row: object) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
 
 
+def shade_runs(paragraph: Paragraph, fill: str, color: str | None) -> None:
+    """The paragraph's text on a *fill* ground (a label's coloured box), in *color*."""
+    for run in paragraph.runs:
+        rpr = run._r.get_or_add_rPr()
+        if color:
+            put(rpr, _element("w:color", val=color))
+        put(rpr, _element("w:shd", val="clear", color="auto", fill=fill))
+
+
 def shade(cell: _Cell, fill: str) -> None:
     put(cell._tc.get_or_add_tcPr(), _element("w:shd", val="clear", color="auto", fill=fill))
 

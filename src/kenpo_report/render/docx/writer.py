@@ -185,6 +185,14 @@ class Writer:
             if index < len(parts) - 1:  # lines of one HTML paragraph: as close as they were
                 paragraph.paragraph_format.space_after = Pt(0)
             self.inline(self._item(part, paragraph), paragraph)
+            self._ground(el, paragraph)
+
+    def _ground(self, el: lxml_html.HtmlElement, paragraph: Paragraph) -> None:
+        # A label on a coloured ground (.box-title): the CSS's background and colour.
+        fill = css.hex_colour(self.rules.value(el, "background", deep=True))
+        if fill:
+            colour = css.hex_colour(self.rules.value(el, "color", deep=True))
+            ooxml.shade_runs(paragraph, fill, colour)
 
     def bullets(self, el: lxml_html.HtmlElement, container: object) -> None:
         """A ``ul``: every item a list paragraph, its mark drawn by its list level; typed
