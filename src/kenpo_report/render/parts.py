@@ -326,8 +326,12 @@ class _Run:
         self.starts[i] = result.starts
         if self.store is None:
             return
-        shape = {"pages": result.pages, "anchors": result.anchors, "starts": result.starts}
-        shape["starts_format"] = STARTS_FORMAT
+        shape = {
+            "pages": result.pages,
+            "anchors": result.anchors,
+            "starts": result.starts,
+            "starts_format": STARTS_FORMAT,
+        }
         self.store.put_json(
             "shape", self.content[i], {**shape, "fetched": result.fetched, "deps": deps}
         )

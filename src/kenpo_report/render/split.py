@@ -84,8 +84,10 @@ def split(html: str, size: int = 1) -> list[Part]:
         inner = "".join(lxml_html.tostring(el, encoding="unicode") for el in group)
         text = f"{opening}{escape(lead, quote=False)}{inner}</body>\n</html>\n"
         numbered = _numbered(group[0]) or not _starts_page(group[0])
-        part = replace(_part(text, group), sections=counts[number], numbered=numbered)
-        parts.append(replace(part, offset=offset))
+        part = replace(
+            _part(text, group), sections=counts[number], numbered=numbered, offset=offset
+        )
+        parts.append(part)
         offset += sum(isinstance(el.tag, str) for el in group)
     _only_leading(parts)
     return parts

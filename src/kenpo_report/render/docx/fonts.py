@@ -33,6 +33,7 @@ from docx.oxml.ns import nsdecls, qn
 from fontTools.ttLib import TTFont
 from lxml import etree
 
+from kenpo_report.render.docx import ooxml
 from kenpo_report.render.docx.font_fallback import face_of, fall_back
 from kenpo_report.render.docx.font_usage import Face, characters_by_face
 
@@ -55,19 +56,6 @@ _PANOSE = (
     "bLetterForm",
     "bMidline",
     "bXHeight",
-)
-# CT_Settings' children before w:embedTrueTypeFonts (ECMA-376 Part 1, §17.15.1.78).
-_SETTINGS_HEAD = (
-    "writeProtection",
-    "view",
-    "zoom",
-    "removePersonalInformation",
-    "removeDateAndTime",
-    "doNotDisplayPageBoundaries",
-    "displayBackgroundShape",
-    "printPostScriptOverText",
-    "printFractionalCharacterWidth",
-    "printFormsData",
 )
 # ulCodePageRange1 bits and the Windows charset Word writes for them (symbol first).
 _CHARSETS = ((31, "02"), (17, "80"), (18, "86"), (19, "81"), (20, "88"))
@@ -227,11 +215,7 @@ def _font_table_part(doc: docx.document.Document) -> Part:
 
 
 def _settings(settings: etree._Element) -> None:
-    """w:embedTrueTypeFonts and w:saveSubsetFonts, where CT_Settings' order puts them:
-    after the children that may come before them, before every other."""
-    before = {qn(f"w:{tag}") for tag in _SETTINGS_HEAD}
-    for tag in ("embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"):
-        if tag != "embedSystemFonts" and settings.find(qn(f"w:{tag}")) is None:
-            at = max((i + 1 for i, child in enumerate(settings) if child.tag in before), default=0)
-            settings.insert(at, OxmlElement(f"w:{tag}"))
-        before.add(qn(f"w:{tag}"))
+    """w:embedTrueTypeFonts and w:saveSubsetFonts, where CT_Settings' order puts them."""
+    for tag in ("embedTrueTypeFonts", "saveSubsetFonts"):
+        if settings.find(qn(f"w:{tag}")) is None:
+            ooxml.put(settings, OxmlElement(f"w:{tag}"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Twips
 from docx.table import _Cell
 from lxml import html as lxml_html
 
@@ -35,7 +34,7 @@ def framed(writer: Writer, el: lxml_html.HtmlElement, container: object) -> None
     ends = [*starts[1:], len(children)]
     for column, (start, end) in enumerate(zip(starts, ends, strict=True)):
         cell = table.cell(0, column)
-        writer.widths.append(_text_width(cell))
+        writer.widths.append(tables.text_width(cell))
         try:
             _fill(writer, cell, children[start:end])
         finally:
@@ -48,16 +47,12 @@ def _column_count(writer: Writer, el: lxml_html.HtmlElement, children: int) -> i
     return max(1, min(int(value) if value.isdigit() else 1, children))
 
 
-def _text_width(cell: _Cell) -> int:
-    return int(cell.width) - 2 * Twips(ooxml.CELL_MARGIN)
-
-
 def _balanced(writer: Writer, children: list, cell: _Cell, count: int) -> list[int]:
     """Where each of *count* columns begins among *children*, by their estimated lines."""
     if count == 1:
         return [0]
     size = next((s for s in reversed(writer.sizes) if s is not None), styles.BASE_SIZE)
-    width = _text_width(cell) / EMU_PER_PT
+    width = tables.text_width(cell) / EMU_PER_PT
     heights = [tables.estimated_lines(child, size.pt, width) for child in children]
     return tables.balanced(heights, count)
 

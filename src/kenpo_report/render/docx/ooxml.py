@@ -27,7 +27,8 @@ _OWN_TO_SECTION = {
 }
 # The children of each properties element in the schema's order (ECMA-376 Part 1:
 # CT_TblPr 17.4.60, CT_TcPr 17.4.70, CT_RPr 17.3.2.28, CT_PPr 17.3.1.26, CT_SectPr
-# 17.6.17), as the Open XML SDK's schema that openxml-audit checks lists them.
+# 17.6.17, CT_Settings 17.15.1.78, its w: children), as the Open XML SDK's schema that
+# openxml-audit checks lists them.
 ORDER = {
     "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize"
     " tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption"
@@ -46,6 +47,30 @@ ORDER = {
     "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc"
     " pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi"
     " rtlGutter docGrid printerSettings sectPrChange",
+    "settings": "writeProtection view zoom removePersonalInformation removeDateAndTime"
+    " doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText"
+    " printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts"
+    " saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges"
+    " bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors"
+    " hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate"
+    " linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge"
+    " revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection"
+    " autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation"
+    " consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength"
+    " clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting"
+    " bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing"
+    " drawingGridVerticalSpacing displayHorizontalDrawingGridEvery"
+    " displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin"
+    " drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData"
+    " noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars"
+    " noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema"
+    " saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml"
+    " saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags"
+    " alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat"
+    " docVars rsids attachedSchema themeFontLang clrSchemeMapping"
+    " doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions"
+    " readModeInkLockDown smartTagType shapeDefaults doNotEmbedSmartTags decimalSymbol"
+    " listSeparator",
 }
 _RANK = {
     qn(f"w:{parent}"): {qn(f"w:{t}"): i for i, t in enumerate(children.split())}

@@ -103,8 +103,6 @@ def _outer_row(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 
 def page_break_before(p: object) -> None:
     """``pageBreakBefore`` in the paragraph's properties, where the schema puts it."""
-    from docx.text.paragraph import Paragraph
-
     Paragraph(p, None).paragraph_format.page_break_before = True
 
 
@@ -167,8 +165,11 @@ def place_cover(rules: css.Rules, section: lxml_html.HtmlElement, written: list)
         _cover_block(rules, child, paragraphs, align)
 
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
-_ALIGN["right"] = WD_ALIGN_PARAGRAPH.RIGHT
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
 
 
 def _cover_block(
@@ -191,10 +192,6 @@ def _cover_block(
             run.font.size = Pt(size)
 
 
-# What may follow w:updateFields in w:settings (the schema's order).
-_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
-
-
 def settle_fields(doc: object, certain: bool) -> None:
     """The PAGEREF fields as the pages are: their results stand (not dirty) when every PDF
     page begins where it does in the DOCX (*certain*); else Word updates them on opening
@@ -208,12 +205,4 @@ def settle_fields(doc: object, certain: bool) -> None:
             field.set(qn("w:dirty"), "true")
     if certain or not refs:
         return
-    settings = doc.settings.element
-    update = OxmlElement("w:updateFields", {qn("w:val"): "true"})
-    later = next(
-        (c for c in settings if c.tag in {qn(f"w:{n}") for n in _AFTER_UPDATE_FIELDS}), None
-    )
-    if later is not None:
-        later.addprevious(update)
-    else:
-        settings.append(update)
+    ooxml.put(doc.settings.element, OxmlElement("w:updateFields", {qn("w:val"): "true"}))

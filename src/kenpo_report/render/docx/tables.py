@@ -7,8 +7,11 @@ import math
 import re
 
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.shared import Twips
+from docx.table import Table, _Cell
 from lxml import html as lxml_html
+
+from kenpo_report.render.docx import ooxml
 
 WIDTH = re.compile(r"width:\s*([\d.]+)%")
 Row = tuple[lxml_html.HtmlElement, bool]  # a tr, and whether it is a header row
@@ -55,6 +58,11 @@ def set_width(table: Table, widths: list[float]) -> None:
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = int(width)
+
+
+def text_width(cell: _Cell) -> int:
+    """The width of *cell*'s text (EMU): the cell less its left and right margins."""
+    return int(cell.width) - 2 * Twips(ooxml.CELL_MARGIN)
 
 
 def estimated_lines(el: lxml_html.HtmlElement, size_pt: float, width_pt: float) -> int:

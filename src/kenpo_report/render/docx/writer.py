@@ -15,7 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.shared import Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
@@ -392,7 +392,7 @@ class Writer:
     def _column(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
         """A layout column (columns block): its blocks go into the cell as they are,
         sized to the cell rather than the page."""
-        self.widths.append(int(cell.width) - 2 * Twips(ooxml.CELL_MARGIN))
+        self.widths.append(tables.text_width(cell))
         try:
             for child in td:
                 self.element(child, cell)
