@@ -68,6 +68,51 @@ def built_everything(tmp_path_factory: pytest.TempPathFactory, built) -> Project
     return project
 
 
+RESULTS_STYLES = ("iwate", "oita", "mie")
+# Every kind of document in every style of that kind.
+KIND_STYLES = [
+    *(("results", style) for style in RESULTS_STYLES),
+    ("plan", "fukushima"),
+    ("self_evaluation", "ibaraki"),
+]
+
+
+def _documents() -> list[tuple[str, int, str, str, bool]]:
+    """(branch, year, kind, style, declared) of every document the data of plans/ supports.
+
+    A self-evaluation needs every measure's grade once the year is reported (before that
+    its grades are 記入待ち); every branch-year supports the other kinds."""
+    from kenpo_report.compute.pending import grades_due
+
+    found = []
+    for branch, year in TARGETS:
+        plan = load_plan(Project.at(ROOT), branch, year)
+        graded = all(m.evaluation is not None for m in plan.data.measures)
+        declared = {(d.kind, d.style) for d in plan.data.documents}
+        found += [
+            (branch, year, kind, style, (kind, style) in declared)
+            for kind, style in KIND_STYLES
+            if kind != "self_evaluation" or graded or not grades_due(plan)
+        ]
+    return found
+
+
+DOCUMENTS = _documents()
+
+
+@pytest.fixture(scope="session")
+def tried(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Every document of DOCUMENTS as ``build --kind --style`` makes it, built once per session.
+
+    Each is written as <kind>-<style>.html; and as .pdf too where the branch-year does not
+    declare a document of that kind and style (``built_everything`` makes the declared one)."""
+    project = copy_project(tmp_path_factory.mktemp("tried") / "project")
+    for branch, year, kind, style, declared in DOCUMENTS:
+        formats = ("html",) if declared else ("pdf", "html")
+        build(project, branch, year, formats, trial=(kind, style))
+    return project
+
+
 BRANCH_YAML = "name: テスト支部\nshort_name: テスト\n"
 
 # The KPI catalogue of the small plans tests state (write_project(…, catalog=CATALOG)):

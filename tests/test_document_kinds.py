@@ -1,6 +1,7 @@
 """Every branch-year builds every kind its data supports, in every style of that kind.
 
-Built as HTML (the text the PDF is made from): a plan document holds every
+Read from the HTML (the text the PDF is made from) that the session's ``tried`` fixture
+builds (conftest): a plan document holds every
 measure's plan items and every KPI sentence; a results document holds every
 measure's results prose; a self-evaluation holds every grade.
 """
@@ -13,24 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TARGETS, copy_project
-from kenpo_report.build.pipeline import build, trial_document
+from conftest import KIND_STYLES, TARGETS
+from kenpo_report.build.pipeline import trial_document
 from kenpo_report.compute.report import build_report
 from kenpo_report.project import Project
 from kenpo_report.validate import load_plan
 
-RESULTS_STYLES = ["iwate", "oita", "mie"]
-KINDS = [("results", s) for s in RESULTS_STYLES] + [("plan", "fukushima")]
-
-
-@pytest.fixture(scope="module")
-def tried(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Every branch-year in every trial kind and style, as HTML, built once."""
-    project = copy_project(tmp_path_factory.mktemp("kinds") / "project")
-    for branch, year in TARGETS:
-        for kind, style in KINDS:
-            build(project, branch, year, ("html",), trial=(kind, style))
-    return project
+KINDS = [k for k in KIND_STYLES if k[0] != "self_evaluation"]
 
 
 def text_of(path: Path) -> str:

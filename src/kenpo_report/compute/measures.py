@@ -65,6 +65,9 @@ class CoverView:
     blocks: list[Any]
 
 
+LONG_INTRO_BLOCKS = frozenset({"box", "bullets", "table", "columns"})
+
+
 @dataclass(frozen=True)
 class SectionView:
     id: str  # catalogue category id
@@ -72,6 +75,11 @@ class SectionView:
     number: int  # 1-based, in the order of the document
     intro: list[Any]
     measures: list[MeasureView]
+
+    @property
+    def long_intro(self) -> bool:
+        """An intro of more than paragraphs (茨城's box of the section's plan) needs its page's height."""
+        return any(getattr(b, "type", None) in LONG_INTRO_BLOCKS for b in self.intro)
 
 
 def cover_view(
