@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from decimal import Decimal
 
@@ -796,3 +797,29 @@ def test_usage_errors_exit_2(project, args):
     with pytest.raises(SystemExit) as exc:
         raise SystemExit(run(project, *args))
     assert exc.value.code == 2
+
+
+def test_each_year_says_once_where_it_came_from(project):
+    """The comment `new` writes at the head of a file names that file's source year; a
+    second rollover replaces it instead of carrying the old one (with its era shifted)."""
+    new_year(project, "akita", 2024, "秋田支部")
+    new_year(project, "akita", 2025)
+    shutil.copy(project.catalog_file(2025), project.catalog_file(2026))
+    new_year(project, "akita", 2026)
+    for year, source in (
+        (2025, "令和6年度（plans/akita/2024/）"),
+        (2026, "令和7年度（plans/akita/2025/）"),
+    ):
+        for path in sorted(project.year_dir("akita", year).glob("*.yaml")):
+            made = [
+                ln
+                for ln in path.read_text(encoding="utf-8").splitlines()
+                if "kenpo-report new" in ln
+            ]
+            assert made == [
+                f"# {source}から kenpo-report new で作りました。" + made[0].split("。", 1)[1]
+            ], (
+                path,
+                made,
+            )
+            assert "ひな形" not in made[0]

@@ -26,6 +26,9 @@ from kenpo_report.model import KpiEntry
 from kenpo_report.project import Project
 
 MODELINE = "# yaml-language-server: $schema=../../../schema/branch-year.schema.json"
+# The words of the comment `new` puts at the head of every file it writes (this module's and
+# first_year's): the next year's files get their own, not the old one moved on.
+MADE_BY_NEW = "kenpo-report new で作"
 
 
 def new_files(
@@ -89,9 +92,9 @@ def _header(text: str, ctx: Context, branch: str) -> list[str]:
             break
         lines.append(line)
     modeline = next((ln for ln in lines if "yaml-language-server:" in ln), MODELINE)
-    rest = [shift_era(ln, ctx.year - 1) for ln in lines if ln != modeline]
+    rest = [shift_era(ln, ctx.year - 1) for ln in lines if ln != modeline and MADE_BY_NEW not in ln]
     made = (
-        f"# {ctx.last_fy}（plans/{branch}/{ctx.year - 1}/）から kenpo-report new で作りました。"
+        f"# {ctx.last_fy}（plans/{branch}/{ctx.year - 1}/）から {MADE_BY_NEW}りました。"
         "「記入待ち」の箇所を書き、「確認」の箇所を見直してください。"
     )
     return [modeline, *rest, made]

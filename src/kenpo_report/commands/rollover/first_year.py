@@ -63,7 +63,7 @@ def skeleton(
     """File name -> (YAML text, data with notes) of a first year, in file order."""
     fy = fiscal_year(year)
     made = (
-        f"# kenpo-report new で作った{name}の最初の年度（{fy}）のひな形です。"
+        f"# {files.MADE_BY_NEW}った{name}の最初の年度（{fy}）のひな形です。"
         "「記入待ち」の箇所を書き、「確認」の箇所を見直してください。"
     )
     parts: dict[str, tuple[list[str], dict[str, Any]]] = {
