@@ -7,6 +7,7 @@ One cold build of 大分 FY2024 (15 pages, a KPI一覧 with page references) per
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -133,6 +134,28 @@ def test_an_edit_lays_out_only_its_part_and_gives_the_uncached_bytes(copy, lay_o
     lay_outs.clear()
     pipeline.build(copy, BRANCH, YEAR, force=True)  # no cache: every part laid out
     assert len(lay_outs) >= len(split(_html(copy), parts_module.PART_SIZE))
+    assert outputs(copy) == incremental
+
+
+def test_parts_cached_before_their_page_starts_are_laid_out_again(copy, lay_outs):
+    """A part laid out by a version whose page starts said less (no starts_format) cannot
+    place the DOCX's page breaks: it is a miss, and the build gives the uncached bytes."""
+    store = cache.Store.of(copy)
+    old = 0
+    for kind in ("shape", "part-meta"):
+        for path in (store.root / kind).rglob("*"):
+            if path.is_file():
+                data = json.loads(path.read_bytes())
+                data.pop("starts_format", None)
+                path.write_text(json.dumps(data), encoding="utf-8")
+                old += 1
+    assert old
+    edit(copy, *MEASURE)
+    pipeline.build(copy, BRANCH, YEAR)
+    parts = len(split(_html(copy), parts_module.PART_SIZE))
+    assert len(lay_outs) >= parts, lay_outs
+    incremental = outputs(copy)
+    pipeline.build(copy, BRANCH, YEAR, force=True)
     assert outputs(copy) == incremental
 
 
