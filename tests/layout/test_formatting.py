@@ -3,7 +3,7 @@ from decimal import Decimal as D
 import pytest
 
 from kenpo_report.compute.figures import Quantity
-from kenpo_report.layout.formatting import era_year, figure, fiscal_year, number
+from kenpo_report.layout.formatting import era_year, figure, fiscal_year, keep_figures, number
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,26 @@ def test_figure_of_none_uses_placeholder():
 def test_number_rounds_half_up():
     assert number(D("12.5"), 0) == "13"
     assert number(D("1234.5")) == "1,234.5"
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "特定健診実施率 27.5％（全国30位 ）",
+            '特定健診実施率 <span class="nw">27.5％</span>（全国<span class="nw">30位</span> ）',
+        ),
+        (
+            "◇年金との調整：178件 48,049,648円",
+            '◇年金との調整：<span class="nw">178件</span> <span class="nw">48,049,648円</span>',
+        ),
+        (
+            "前年差 ▲0.3ポイント、10か月以内",
+            '前年差 <span class="nw">▲0.3ポイント</span>、<span class="nw">10か月</span>以内',
+        ),
+        ("令和6年度", "令和6年度"),  # no unit: nothing to keep together
+        ("<b>1件</b> & 2", '&lt;b&gt;<span class="nw">1件</span>&lt;/b&gt; &amp; 2'),
+    ],
+)
+def test_keep_figures_keeps_each_figure_with_its_unit_and_escapes_the_rest(text, html):
+    assert str(keep_figures(text)) == html

@@ -7,10 +7,12 @@ PDF); templates keep a figure with its unit by a nowrap span instead.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from kenpo_report.compute.figures import Quantity, round_half_up, written_decimals
 
@@ -78,3 +80,19 @@ def figure(value: Quantity | Decimal | str | None, empty: str = "") -> str:
 
 def direction_word(direction: str) -> str:
     return "以上" if direction == "at_least" else "以下"
+
+
+# A figure with its unit, as prose prints it (95.6％, 30位, 10か月, 48,049,648円).
+_FIGURE_WITH_UNIT = re.compile(
+    r"[▲△+]?\d[\d,]*(?:\.\d+)?"
+    r"(?:％|%|円|万円|億円|百万円|千円|事業所|社|件|人|名|位|回|日|か月|ヵ月|ヶ月|カ月|万点|点|枚|施設|ポイント|歳|倍)"
+)
+
+
+def keep_figures(text: str) -> Markup:
+    """*text* as HTML, each figure kept with its unit on one line (a nowrap span).
+
+    A narrow column would otherwise break 「30位」 or 「95.6％」 between the figure and
+    its unit, or inside the figure."""
+    escaped = str(escape(text))
+    return Markup(_FIGURE_WITH_UNIT.sub(lambda m: f'<span class="nw">{m.group()}</span>', escaped))

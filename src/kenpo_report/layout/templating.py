@@ -40,6 +40,7 @@ def environment(templates: Path, compiled: Path | None = None) -> jinja2.Environ
     env.filters["mark_url"] = marks.url
     env.globals["mark_meanings"] = marks.MEANINGS
     env.filters["number"] = formatting.number
+    env.filters["keep_figures"] = formatting.keep_figures
     env.filters["wide"] = formatting.full_width
     env.tests["quantity"] = lambda value: isinstance(value, Quantity)
     return env
