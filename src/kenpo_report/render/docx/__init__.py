@@ -15,11 +15,14 @@ block macros produce:
   PDF layout found as its cached result).
 
 Same signature as :mod:`kenpo_report.render.pdf`. The modules: :mod:`.writer`
-(the visitor over that subset), :mod:`.frames` (boxes and column inserts), :mod:`.images` (pictures and their alt text), :mod:`.pages` (page breaks where the PDF's pages start), :mod:`.tables` (reading an HTML table),
-:mod:`.ooxml` (the XML python-docx has no API for), :mod:`.styles` (the
-document's styles, paper, headers and footers), :mod:`.css` (the fonts the
-HTML's stylesheets give its body and headings), :mod:`.fonts` (the bundled
-fonts embedded, subset to the characters :mod:`.font_usage` finds),
+(the visitor over that subset: blocks and running text), :mod:`.cells` (tables written:
+rows, merged cells, layout columns), :mod:`.frames` (boxes and column inserts),
+:mod:`.boxes` (borders, grounds and frames as the CSS draws them), :mod:`.images`
+(pictures and their alt text), :mod:`.pages` (page breaks where the PDF's pages start),
+:mod:`.tables` (reading an HTML table), :mod:`.ooxml` (the XML python-docx has no API
+for), :mod:`.styles` (the document's styles, paper, headers and footers), :mod:`.css`
+(what the HTML's stylesheets give an element: fonts, sizes, borders), :mod:`.fonts` (the
+bundled fonts embedded, subset to the characters :mod:`.font_usage` finds),
 :mod:`.package` (core properties and the zip).
 """
 

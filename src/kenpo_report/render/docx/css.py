@@ -86,6 +86,7 @@ _LENGTH = re.compile(r"^([\d.]+)(pt|mm|px)$")
 _POINTS = {"pt": 1.0, "mm": 72 / 25.4, "px": 0.75}
 _SIDES = ("top", "right", "bottom", "left")
 _Compound = tuple[str, frozenset[str]]  # a tag or "", and classes
+_Declaration = tuple[tuple[int, int, int], tuple[_Compound, ...], tuple[int, int], str, str]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,16 @@ class Rules:
     laying the page out. Child combinators and pseudo-classes are left out."""
 
     def __init__(self, rules: list[_Rule] | None = None) -> None:
-        self._rules = rules or []
+        # Each property's declarations in cascade order: (its place, its selector, the
+        # selector's specificity, the value); and those of each set of names asked for.
+        self._declarations: dict[str, list[_Declaration]] = {}
+        for r, rule in enumerate(rules or []):
+            for s, selector in enumerate(rule.selectors):
+                specificity = (sum(len(c) for _, c in selector), sum(bool(t) for t, _ in selector))
+                for d, (name, value) in enumerate(rule.declarations):
+                    entry = ((r, s, d), selector, specificity, name, value)
+                    self._declarations.setdefault(name, []).append(entry)
+        self._merged: dict[tuple[str, ...], list[_Declaration]] = {}
 
     def value(self, el: lxml_html.HtmlElement, name: str, deep: bool = False) -> str | None:
         """*name*'s value for *el* itself (not inherited): the most specific matching
@@ -119,26 +129,78 @@ class Rules:
         name, value = self._declared(el, (prop, f"{prop}-{side}"), deep=True)
         if value is None:
             return None
-        values = value.split() if name == prop else [value]
-        picks = {1: (0, 0, 0, 0), 2: (0, 1, 0, 1), 3: (0, 1, 2, 1), 4: (0, 1, 2, 3)}
-        if len(values) not in picks:
+        one = _by_side(value.split(), side) if name == prop else value
+        if one is None:
             return None
-        one = values[picks[len(values)][_SIDES.index(side)]]
         return 0.0 if one == "0" else _length(one)
+
+    def border(self, el: lxml_html.HtmlElement, side: str) -> Border | None:
+        """*el*'s border on one side (descendant rules included), or None if it has none:
+        each of its width, style and colour from whichever wins of the ``border``,
+        ``border-<side>``, ``border-<part>`` and ``border-<side>-<part>`` that give it
+        (``.box.kpi { border-color }`` over ``.box { border }``), else its initial value."""
+        parts = {}
+        for part in _BORDER_PARTS:
+            names = ("border", f"border-{side}", f"border-{part}", f"border-{side}-{part}")
+            name, value = self._declared(el, names, deep=True)
+            if value is None:
+                continue
+            if name in names[:2]:  # a shorthand: the part among its values, if given
+                value = next((v for v in value.split() if _border_part(v) == part), None)
+            elif name == names[2]:  # one to four values, by side
+                value = _by_side(value.split(), side)
+            parts[part] = value
+        width = parts.get("width") or "medium"
+        points = _WIDTHS.get(width) or _length(width)
+        if parts.get("style") in (None, "none", "hidden") or not points:
+            return None
+        return Border(parts["style"], points, hex_colour(parts.get("color")))
 
     def _declared(
         self, el: lxml_html.HtmlElement, names: tuple[str, ...], deep: bool
     ) -> tuple[str | None, str | None]:
+        merged = self._merged.get(names)
+        if merged is None:
+            merged = sorted(e for n in set(names) for e in self._declarations.get(n, ()))
+            self._merged[names] = merged
         best, found = (-1, -1), (None, None)
-        for rule in self._rules:
-            for selector in rule.selectors:
-                if (len(selector) > 1 and not deep) or not _matches(selector, el):
-                    continue
-                specificity = (sum(len(c) for _, c in selector), sum(bool(t) for t, _ in selector))
-                for declared, value in rule.declarations:
-                    if declared in names and specificity >= best:
-                        best, found = specificity, (declared, value)
+        for _, selector, specificity, declared, value in merged:
+            if specificity < best or (len(selector) > 1 and not deep):
+                continue
+            if _matches(selector, el):
+                best, found = specificity, (declared, value)
         return found
+
+
+@dataclass(frozen=True)
+class Border:
+    """One side of a box's border: its CSS style (solid, dashed…), width in points and
+    colour (``1F4E79``; None: the text's)."""
+
+    style: str
+    points: float
+    colour: str | None
+
+
+_WIDTHS = {"thin": 0.75, "medium": 2.25, "thick": 3.75}
+_BORDER_PARTS = ("width", "style", "color")
+_STYLES = {"none", "hidden", "solid", "dashed", "dotted", "double", "groove", "ridge"}
+_STYLES |= {"inset", "outset"}
+
+
+def _border_part(value: str) -> str:
+    """Which part of a border one value of a ``border`` shorthand gives."""
+    if value == "0" or value in _WIDTHS or _length(value) is not None:
+        return "width"
+    return "style" if value in _STYLES else "color"
+
+
+def _by_side(values: list[str], side: str) -> str | None:
+    """One side's value of a one-to-four-value property (``margin``, ``border-color``)."""
+    picks = {1: (0, 0, 0, 0), 2: (0, 1, 0, 1), 3: (0, 1, 2, 1), 4: (0, 1, 2, 3)}
+    if len(values) not in picks:
+        return None
+    return values[picks[len(values)][_SIDES.index(side)]]
 
 
 def _length(text: str) -> float | None:
@@ -160,9 +222,17 @@ def _matches(selector: tuple[_Compound, ...], el: lxml_html.HtmlElement) -> bool
 
 
 def _compound(compound: _Compound, el: lxml_html.HtmlElement) -> bool:
-    tag, classes = compound
-    own = el.tag if isinstance(el.tag, str) else ""
-    return (not tag or tag == own) and classes <= set((el.get("class") or "").split())
+    own, wanted = compound
+    return (not own or own == tag(el)) and wanted <= classes(el)
+
+
+def tag(el: lxml_html.HtmlElement) -> str:
+    """*el*'s tag, "" for a comment or a processing instruction."""
+    return el.tag if isinstance(el.tag, str) else ""
+
+
+def classes(el: lxml_html.HtmlElement) -> set[str]:
+    return set((el.get("class") or "").split())
 
 
 def rules(tree: lxml_html.HtmlElement, templates: Path) -> Rules:

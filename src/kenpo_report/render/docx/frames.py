@@ -9,7 +9,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.table import _Cell
 from lxml import html as lxml_html
 
-from kenpo_report.render.docx import ooxml, styles, tables
+from kenpo_report.render.docx import boxes, css, ooxml, styles, tables
 
 if TYPE_CHECKING:
     from kenpo_report.render.docx.writer import Writer
@@ -26,7 +26,9 @@ def framed(writer: Writer, el: lxml_html.HtmlElement, container: object) -> None
     count = _column_count(writer, el, len(children))
     table = target.add_table(rows=1, cols=count)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    ooxml.borders(table, "single" if "box" in (el.get("class") or "").split() else "dashed")
+    # The box's lines as its CSS gives them (.box.kpi orange), else a box's or an insert's.
+    style = "single" if "box" in css.classes(el) else "dashed"
+    ooxml.borders(table, style, boxes.table_edges(writer.rules, el))
     tables.set_width(table, [writer._usable_width() / count] * count)
     if count > 1:
         tables.no_inner_lines(table)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import html as lxml_html
 
-from kenpo_report.render.docx import ooxml, styles, tables
+from kenpo_report.render.docx import cells, ooxml, styles, tables
 
 if TYPE_CHECKING:
     from kenpo_report.render.docx.writer import Writer
@@ -45,4 +45,4 @@ def image(writer: Writer, el: lxml_html.HtmlElement, container: object) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         writer.inline(p, paragraph)
     for table in el.iter("table"):  # a chart's figures: a picture has no text
-        writer.table(table, target, size=styles.CHART_FIGURES_SIZE)
+        cells.table(writer, table, target, size=styles.CHART_FIGURES_SIZE)

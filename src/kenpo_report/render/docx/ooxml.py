@@ -1,7 +1,8 @@
 """WordprocessingML the python-docx API does not offer, built as elements.
 
 Fields, bookmarks, runs, table and cell properties (borders, shading,
-margins, repeated header rows), section properties and east-asian fonts. A
+margins, repeated header rows), paragraph borders and frames, section properties and
+east-asian fonts. A
 property goes where the schema (ECMA-376 Part 1) puts it among the ones already
 there (:func:`put`): Word and validators reject a property out of order.
 """
@@ -27,9 +28,11 @@ _OWN_TO_SECTION = {
 }
 # The children of each properties element in the schema's order (ECMA-376 Part 1:
 # CT_TblPr 17.4.60, CT_TcPr 17.4.70, CT_RPr 17.3.2.28, CT_PPr 17.3.1.26, CT_SectPr
-# 17.6.17, CT_Settings 17.15.1.78, its w: children), as the Open XML SDK's schema that
-# openxml-audit checks lists them.
+# 17.6.17, CT_Settings 17.15.1.78, its w: children; CT_PBdr 17.3.1.24 and CT_TblBorders
+# 17.4.39, their edges), as the Open XML SDK's schema that openxml-audit checks lists them.
 ORDER = {
+    "pBdr": "top left bottom right between bar",
+    "tblBorders": "top left start bottom right end insideH insideV",
     "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize"
     " tblW jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption"
     " tblDescription tblPrChange",
@@ -194,11 +197,13 @@ def shade(cell: _Cell, fill: str) -> None:
     put(cell._tc.get_or_add_tcPr(), _element("w:shd", val="clear", color="auto", fill=fill))
 
 
-def borders(table: Table, style: str) -> None:
-    """The same *style* of line around the table and between all its cells."""
+def borders(table: Table, style: str, edges: dict[str, dict[str, str]] | None = None) -> None:
+    """The lines around the table and between its cells: *edges* (each edge's w:
+    attributes, in the schema's order) if given, else the same *style* of line everywhere."""
     line = {"val": style, "sz": "4", "space": "0", "color": "555555"}
-    edges = ("top", "left", "bottom", "right", "insideH", "insideV")
-    put(table._tbl.tblPr, _edges("w:tblBorders", {edge: line for edge in edges}))
+    names = ("top", "left", "bottom", "right", "insideH", "insideV")
+    edges = edges or {edge: line for edge in names}
+    put(table._tbl.tblPr, _edges("w:tblBorders", edges))
 
 
 def cell_margins(table: Table) -> None:
@@ -211,6 +216,49 @@ def cell_margins(table: Table) -> None:
 def cell_border(cell: _Cell, edge: str) -> None:
     line = {"val": "single", "sz": "6", "color": "000000"}
     put(cell._tc.get_or_add_tcPr(), _edges("w:tcBorders", {edge: line}))
+
+
+# --- paragraphs -----------------------------------------------------------------
+
+
+def paragraph_borders(p: OxmlElement, edges: dict[str, dict[str, str]]) -> None:
+    """Lines around the paragraph (*edges*: w:top… with their w: attributes), added to any
+    it has: a paragraph of a bordered ``div`` may have a border of its own."""
+    ppr = p.get_or_add_pPr()
+    found = ppr.find(qn("w:pBdr"))
+    own = {
+        _local(c.tag): {_local(name): value for name, value in c.attrib.items()}
+        for c in (found if found is not None else ())
+    }
+    rank = _RANK[qn("w:pBdr")]
+    merged = sorted({**edges, **own}.items(), key=lambda edge: rank[qn(f"w:{edge[0]}")])
+    put(ppr, _edges("w:pBdr", dict(merged)))
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def frame(p: OxmlElement, x_align: str, wrap: str) -> None:
+    """The paragraph in a frame as wide as its text (no w:w: Word and LibreOffice size it to
+    its content), aligned *x_align* in the margins, at its place in the text; *wrap*:
+    ``around`` (text beside it) or ``notBeside``."""
+    attributes = {"wrap": wrap, "vAnchor": "text", "hAnchor": "margin", "xAlign": x_align}
+    put(p.get_or_add_pPr(), _element("w:framePr", **attributes))
+
+
+def framed(p: OxmlElement) -> bool:
+    return p.tag == P and p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None
+
+
+def label_runs(paragraph: Paragraph, color: str | None, bold: bool) -> None:
+    """The paragraph's text in *color*, bold if *bold* (a boxed label's, as its CSS gives)."""
+    for run in paragraph.runs:
+        rpr = run._r.get_or_add_rPr()
+        if bold:
+            put(rpr, OxmlElement("w:b"))
+        if color:
+            put(rpr, _element("w:color", val=color))
 
 
 def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:

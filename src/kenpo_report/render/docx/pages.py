@@ -58,12 +58,14 @@ class Breaks:
         return el in self.keys
 
     def before_new(self, body: object, index: int, el: lxml_html.HtmlElement) -> None:
-        """Break the page before the first body element from *index* on (what *el* wrote)."""
+        """Break the page before the first body element from *index* on (what *el* wrote)
+        that is not a frame: a frame goes where the text after it goes."""
         new = list(body)[index : len(body) - 1]  # the final sectPr stays last
-        if not new:
+        first = next((node for node in new if not ooxml.framed(node)), None)
+        if first is None:
             self.unplaced.append(self.keys[el])
-        elif new[0].tag == ooxml.P:
-            page_break_before(new[0])
+        elif first.tag == ooxml.P:
+            page_break_before(first)
             self.placed += 1
         else:
             new[0].addprevious(break_paragraph())

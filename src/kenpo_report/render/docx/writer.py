@@ -11,19 +11,26 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
 from kenpo_report.layout import marks
-from kenpo_report.render.docx import css, frames, images, numbering, ooxml, pages, styles, tables
+from kenpo_report.render.docx import (
+    boxes,
+    cells,
+    css,
+    frames,
+    images,
+    numbering,
+    ooxml,
+    pages,
+    styles,
+)
 
-_BLOCK_TAGS = {"p", "ul", "table", "div", "h2", "h3", "h4"}
 _BOLD = {"emph", "statement", "box-title", "caption", "list-title", "insert-caption", "total"}
 # Wingdings bullets of the source documents (Private Use Area, as Office exports
 # them) become their Unicode look-alikes: a DOCX cannot rely on the reader
@@ -31,14 +38,6 @@ _BOLD = {"emph", "statement", "box-title", "caption", "list-title", "insert-capt
 # original code points with glyphs from the bundled Kenpo Symbols font. A bullet
 # that begins an item is no text at all: its list level draws it (numbering.BULLETS).
 _WINGDINGS = str.maketrans({k: v for k, (v, _) in numbering.BULLETS.items() if k != v})
-
-
-def _tag(el: lxml_html.HtmlElement) -> str:
-    return el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions
-
-
-def _classes(el: lxml_html.HtmlElement) -> set[str]:
-    return set((el.get("class") or "").split())
 
 
 class Writer:
@@ -88,8 +87,8 @@ class Writer:
 
     def element(self, el: lxml_html.HtmlElement, container: object = None) -> None:
         """Visit *el*; an element outside the subset writes nothing."""
-        tag = _tag(el)
-        classes = _classes(el) if tag in _BY_CLASS else set()
+        tag = css.tag(el)
+        classes = css.classes(el) if tag in _BY_CLASS else set()
         visit = next((v for c, v in _BY_CLASS.get(tag, ()) if c in classes), None)
         visit = visit or _BY_TAG.get(tag)
         if visit is None:
@@ -139,10 +138,12 @@ class Writer:
         before = len(body) - 1  # python-docx keeps the final sectPr last
         pages.section_children(self, el)  # a cover placed as its CSS places it
         new = list(body)[before : len(body) - 1]
-        first_p = next((n for n in new if n.tag == ooxml.P), None)
-        if first_p is None or (new and new[0] is not first_p):
+        # The first paragraph not in a frame: a frame goes where the text after it goes.
+        lead = next((i for i, node in enumerate(new) if not ooxml.framed(node)), len(new))
+        first_p = new[lead] if lead < len(new) and new[lead].tag == ooxml.P else None
+        if first_p is None:
             first_p = OxmlElement("w:p")
-            body.insert(before, first_p)
+            body.insert(before + lead, first_p)
         paragraph = Paragraph(first_p, self.doc._body)
         if before > 0 and not self.word_sections:
             paragraph.paragraph_format.page_break_before = True
@@ -175,7 +176,7 @@ class Writer:
     ) -> None:
         """A ``p``: a paragraph, or (*into*: the first of them) one per item when its lines
         begin with bullets; one that begins with a bullet is a list item."""
-        right = bool(_classes(el) & {"right", "group"})
+        right = bool(css.classes(el) & {"right", "group"})
         parts = numbering.split_lines(el)
         for index, part in enumerate(parts):
             paragraph = into if index == 0 and into is not None else None
@@ -185,14 +186,7 @@ class Writer:
             if index < len(parts) - 1:  # lines of one HTML paragraph: as close as they were
                 paragraph.paragraph_format.space_after = Pt(0)
             self.inline(self._item(part, paragraph), paragraph)
-            self._ground(el, paragraph)
-
-    def _ground(self, el: lxml_html.HtmlElement, paragraph: Paragraph) -> None:
-        # A label on a coloured ground (.box-title): the CSS's background and colour.
-        fill = css.hex_colour(self.rules.value(el, "background", deep=True))
-        if fill:
-            colour = css.hex_colour(self.rules.value(el, "color", deep=True))
-            ooxml.shade_runs(paragraph, fill, colour)
+            boxes.paragraph(self.rules, el, paragraph, top_level=container is None)
 
     def bullets(self, el: lxml_html.HtmlElement, container: object) -> None:
         """A ``ul``: every item a list paragraph, its mark drawn by its list level; typed
@@ -215,9 +209,16 @@ class Writer:
         return numbering.without_mark(el, mark)
 
     def group(self, el: lxml_html.HtmlElement, container: object) -> None:
-        """A plain ``div`` (a legend, a layout wrapper): its children, in the same container."""
-        for child in el:
+        """A plain ``div`` (a legend, a page head): its children, in the same container (a
+        label its CSS places at the top first), in the border its CSS gives it."""
+        parent = self.doc.element.body if container is None else container._tc
+        before = len(parent) - (container is None)  # python-docx keeps the final sectPr last
+        children = list(el)
+        if container is None:
+            children.sort(key=lambda child: not boxes.at_top(self.rules, child))
+        for child in children:
             self.element(child, container)
+        boxes.group(self.rules, el, list(parent)[before : len(parent) - (container is None)])
 
     def _spacer(self, target: object) -> None:
         # Word merges tables that touch; a small empty paragraph keeps them apart.
@@ -235,7 +236,7 @@ class Writer:
         size: Pt | None = None,
     ) -> None:
         """The text of *el* and its descendants, as runs appended to *paragraph*."""
-        classes = _classes(el)
+        classes = css.classes(el)
         bold = bold or bool(classes & _BOLD)
         size = size or (self.sizes[-1] if self.sizes else None)
         if classes & {"note", "kpi-note"} or (el.tag == "p" and "insert-line" in classes):
@@ -243,7 +244,7 @@ class Writer:
         if el.text:
             self._run(paragraph, el.text, bold, size)
         for child in el:
-            tag = _tag(child)
+            tag = css.tag(child)
             if tag == "br":
                 paragraph.add_run().add_break(WD_BREAK.LINE)
             elif tag == "img" and marks.named(child.get("src") or ""):
@@ -293,116 +294,6 @@ class Writer:
             return
         p.append(ooxml.text_run(text, bold, size))
 
-    # --- tables ----------------------------------------------------------------
-
-    def visit_table(self, el: lxml_html.HtmlElement, container: object) -> None:
-        self.table(el, self._target(container))
-
-    def table(self, el: lxml_html.HtmlElement, target: object, size: Pt | None = None) -> None:
-        widths = tables.column_widths(el)
-        rows = tables.rows(el)
-        ncols = tables.column_count(widths, rows)
-        if not rows or ncols == 0:
-            return
-        if not widths or len(widths) != ncols:
-            widths = [100 / ncols] * ncols
-        for index, chunk in enumerate(self.breaks.table_chunks(rows, target is self.doc)):
-            if index:  # a PDF page begins with this row: a new table on a new page
-                self.doc.element.body[-1].addprevious(pages.break_paragraph())
-            self._table_rows(el, target, chunk, widths, ncols, size)
-        self._spacer(target)
-
-    def _table_rows(
-        self,
-        el: lxml_html.HtmlElement,
-        target: object,
-        rows: list[tables.Row],
-        widths: list[float],
-        ncols: int,
-        size: Pt | None,
-    ) -> None:
-        table = target.add_table(rows=len(rows), cols=ncols)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        layout = {"formula", "columns"} & _classes(el)
-        ooxml.borders(table, "none" if layout else "single")
-        ooxml.cell_margins(table)
-        total = self._usable_width()
-        tables.set_width(table, [total * w / sum(widths) for w in widths])
-        self._fill(table, rows, ncols, size)
-
-    def _fill(
-        self,
-        table: Table,
-        rows: list[tables.Row],
-        ncols: int,
-        size: Pt | None,
-    ) -> None:
-        """Write the rows' cells, merging the spanned ones."""
-        occupied: set[tuple[int, int]] = set()
-        # table.cell(r, c) rebuilds the whole grid on every call (quadratic on long
-        # tables); take the grid once. Spans never overlap, so a cell taken here is
-        # never one an earlier merge removed.
-        cells = table._cells
-        for r, (tr, is_header) in enumerate(rows):
-            if is_header:
-                ooxml.repeat_header(table.rows[r])
-            c = 0
-            for td in tr:
-                if td.tag not in ("td", "th"):
-                    continue
-                while (r, c) in occupied:
-                    c += 1
-                if c >= ncols:
-                    break
-                colspan = min(int(td.get("colspan", "1")), ncols - c)
-                rowspan = min(int(td.get("rowspan", "1")), len(rows) - r)
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied.add((r + dr, c + dc))
-                cell = cells[r * ncols + c]
-                if colspan > 1 or rowspan > 1:
-                    cell = cell.merge(cells[(r + rowspan - 1) * ncols + c + colspan - 1])
-                self._cell(cell, td, size)
-                c += colspan
-
-    def _cell(self, cell: _Cell, td: lxml_html.HtmlElement, size: Pt | None = None) -> None:
-        if any(_tag(child) in _BLOCK_TAGS for child in td):
-            self._column(cell, td)
-            return
-        with self._sized(td):
-            self._text_cell(cell, td, size)
-
-    def _text_cell(self, cell: _Cell, td: lxml_html.HtmlElement, size: Pt | None) -> None:
-        classes = _classes(td)
-        paragraph = cell.paragraphs[0]
-        align = "left" if "left" in classes or "formula-title" in classes else "center"
-        # A new cell's paragraph has no properties yet: jc is its only one.
-        paragraph._p.get_or_add_pPr().append(OxmlElement("w:jc", {qn("w:val"): align}))
-        if "numerator" in classes:
-            ooxml.cell_border(cell, "bottom")
-        if td.tag == "th":
-            ooxml.shade(cell, styles.HEADER_FILL)
-        # A left-aligned cell holds prose, which may begin with a bullet (not a centred 〇, ●).
-        text = self._item(td, paragraph) if "left" in classes else td
-        self.inline(text, paragraph, bold="total" in classes, size=size)
-        # Last of the cell's properties, as the schema orders them (after tcW, gridSpan,
-        # vMerge, tcBorders, shd).
-        cell._tc.get_or_add_tcPr().append(OxmlElement("w:vAlign", {qn("w:val"): "center"}))
-
-    def _column(self, cell: _Cell, td: lxml_html.HtmlElement) -> None:
-        """A layout column (columns block): its blocks go into the cell as they are,
-        sized to the cell rather than the page."""
-        self.widths.append(tables.text_width(cell))
-        try:
-            for child in td:
-                self.element(child, cell)
-        finally:
-            self.widths.pop()
-        first = cell.paragraphs[0]
-        if not first.text and len(cell.paragraphs) > 1:
-            first._p.getparent().remove(first._p)
-        cell.vertical_alignment = 0  # top
-
     # --- helpers -----------------------------------------------------------------
 
     @staticmethod
@@ -432,7 +323,7 @@ _BY_TAG: dict[str, _Visit] = {
     **dict.fromkeys(("h1", "h2", "h3", "h4"), Writer.heading),
     "p": Writer.paragraph,
     "ul": Writer.bullets,
-    "table": Writer.visit_table,
+    "table": cells.visit,
     "div": Writer.group,
 }
 _BY_CLASS: dict[str, tuple[tuple[str, _Visit], ...]] = {
