@@ -55,6 +55,12 @@ class KpiResult:
     draft: KpiResult | None = None  # the same KPI in the document's draft (draft:)
 
     @property
+    def list_name(self) -> str:
+        """What the KPI一覧's KPI column prints: the name, or the statement where the
+        document's list words its KPI as a sentence (list_statement)."""
+        return self.statement if self.entry.list_statement else self.name
+
+    @property
     def achieved_word(self) -> str | None:
         """達成 or 未達成; None while the KPI is not judged (no actual, no target)."""
         return None if self.achieved is None else ACHIEVED_WORDS[self.achieved]

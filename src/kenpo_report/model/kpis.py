@@ -6,7 +6,17 @@ from typing import Annotated
 
 from pydantic import Field, Tag
 
-from kenpo_report.model.common import Integer, Model, Number, Slug, Target, Text, Unit, scalar_or
+from kenpo_report.model.common import (
+    Flag,
+    Integer,
+    Model,
+    Number,
+    Slug,
+    Target,
+    Text,
+    Unit,
+    scalar_or,
+)
 
 
 class Ratio(Model):
@@ -54,6 +64,11 @@ class KpiEntry(Model):
         None,
         description="KPIの文言を支部の書き方にするとき。目標などは {target} {prior} {basis} {name} で参照します"
         "（例: {name}を対前年度（{prior}）以上とする。）。省略するとカタログの名称と目標から「…を64.4％以上とする」を作ります",
+    )
+    list_statement: Flag = Field(
+        False,
+        description="KPI一覧のKPI欄に名称ではなくKPIの文言（statement）を載せる資料のとき true"
+        "（例: 「健康保険委員の委嘱事業所数を前年度以上とする」と書くKPI一覧）",
     )
     notes: list[Text] = Field(default_factory=list, description="※の注記")
     # Required but may be written empty (target:), as `new` writes a first year's KPIs:

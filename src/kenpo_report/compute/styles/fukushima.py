@@ -2,7 +2,8 @@
 
 The 事業計画 table has one 分野 per section (numbered in document order), one row per
 measure or per run of measures under one heading, and at the end of a section the
-KPIs no measure reports, so that every KPI sentence is printed.
+KPIs no measure reports, so that every KPI sentence is printed: one row per KPI一覧 項目
+(the entries' item), headed by it, in the KPI一覧's order.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class PlanMeasure:
 
 @dataclass(frozen=True)
 class FieldRow:
-    """A row of a 分野: the section's intro, a run of measures, or its unreported KPIs."""
+    """A row of a 分野: the section's intro, a run of measures (heading: theirs), or the
+    unreported KPIs of one KPI一覧 項目 (heading: the item)."""
 
     intro: list[Any]
     heading: str | None
@@ -169,11 +171,26 @@ def _fields(report: Report, present: list[str], categories: dict[str, Any]) -> l
     for number, title, key, intro, members in fields:
         rows = [FieldRow(intro, None, [], [])] if intro else []
         rows += _runs(members)
-        unreported = [k for k in report.kpis if k.category == key and k.entry.kpi not in reported]
-        if unreported:
-            rows.append(FieldRow([], None, [], kpi_lines(list(unreported))))
+        rows += _by_item([k for k in report.kpis if k.category == key], reported)
         out.append(Field(number, title, rows))
     return out
+
+
+def _by_item(kpis: list[KpiResult], reported: set[str]) -> list[FieldRow]:
+    """The section's KPIs that no measure reports: one row per KPI一覧 項目, the items in the
+    order the list gives them, each headed by its item.
+
+    The item is one heading across the 具体的施策等 column: the line breaks it has for the
+    KPI一覧's narrow 項目 column are not kept."""
+    items: dict[str, list[KpiResult]] = {k.entry.item: [] for k in kpis}
+    for k in kpis:
+        if k.entry.kpi not in reported:
+            items[k.entry.item].append(k)
+    return [
+        FieldRow([], item.replace("\n", ""), [], kpi_lines(goals))
+        for item, goals in items.items()
+        if goals
+    ]
 
 
 def _runs(measures: list[MeasureView]) -> list[FieldRow]:
