@@ -200,3 +200,27 @@ def test_fonts_come_from_the_linked_stylesheets_only_inside_templates(tmp_path):
         for name in ("Normal", "Heading 1")
     }
     assert fonts == {"Normal": "BIZ UDPMincho", "Heading 1": "BIZ UDPGothic"}
+
+
+def test_a_heading_looks_as_its_css_says_whatever_its_word_level(tmp_path):
+    """Colour inherited (html { color }), size its own; a level the CSS leaves alone keeps
+    the size of its HTML level. 岩手's and 大分's h2 are black in the PDF, not blue."""
+    sheet = (
+        "html { color: #111; } h3.block-heading { color: #1f4e79; font-size: 10.5pt; }"
+        " h4.block-heading { font-size: 10pt; color: #111; }"
+    )
+    html = (
+        f"<html><head><style>{sheet}</style></head><body><section>"
+        '<h2>施策</h2><h3 class="block-heading">取組</h3><h4 class="block-heading">内訳</h4>'
+        "</section></body></html>"
+    )
+    data = docx_render.render(html, Assets(tmp_path, tmp_path))
+    looks = {}
+    for p in docx.Document(io.BytesIO(data)).paragraphs:
+        run = p.runs[0]
+        looks[p.text] = (p.style.name, str(run.font.color.rgb), run.font.size.pt)
+    assert looks == {
+        "施策": ("Heading 1", "111111", 12.0),
+        "取組": ("Heading 2", "1F4E79", 10.5),
+        "内訳": ("Heading 3", "111111", 10.0),
+    }

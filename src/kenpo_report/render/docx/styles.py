@@ -106,14 +106,17 @@ class Outline:
         return word
 
 
-def keep_look(paragraph: Paragraph, html_level: int) -> None:
-    """The size and colour of *html_level*'s heading on the runs of *paragraph*, whose
-    Word level differs from it: the page looks as the PDF whatever its outline level."""
-    size, color = _HEADINGS[html_level]
+def keep_look(
+    paragraph: Paragraph, html_level: int, size: float | None, colour: str | None
+) -> None:
+    """The heading's size and colour as its CSS gives them (else as *html_level*'s heading
+    has them) on the runs of *paragraph*: the page looks as the PDF whatever the Word
+    level the outline gave it and whatever the style's CSS says of that level."""
+    default_size, default_colour = _HEADINGS[html_level]
     for r in paragraph._p.iter(ooxml.R):
         run = Run(r, paragraph)
-        run.font.size = size
-        run.font.color.rgb = color
+        run.font.size = Pt(size) if size else default_size
+        run.font.color.rgb = RGBColor.from_string(colour.upper()) if colour else default_colour
 
 
 def finish(doc: docx.document.Document, fonts: Fonts) -> None:

@@ -168,8 +168,16 @@ class Writer:
             # whole row (a two-column measure page) from splitting across pages.
             paragraph.paragraph_format.keep_with_next = False
         self.inline(self._item(el, paragraph, styled=False), paragraph)
-        if level != html_level:
-            styles.keep_look(paragraph, html_level)
+        # The colour is inherited in CSS (html { color }), the size is the heading's own.
+        colour = next(
+            (
+                c
+                for n in (el, *el.iterancestors())
+                if (c := css.hex_colour(self.rules.value(n, "color")))
+            ),
+            None,
+        )
+        styles.keep_look(paragraph, html_level, self.rules.points(el, "font-size"), colour)
 
     def paragraph(
         self, el: lxml_html.HtmlElement, container: object, into: Paragraph | None = None
