@@ -112,7 +112,9 @@ class Rules:
                 for d, (name, value) in enumerate(rule.declarations):
                     entry = ((r, s, d), selector, specificity, name, value)
                     self._declarations.setdefault(name, []).append(entry)
-        self._merged: dict[tuple[str, ...], list[_Declaration]] = {}
+        # ... each set filed by what its own compound requires (a class of it, else its tag,
+        # else nothing): an element is matched only against the rules that could name it.
+        self._merged: dict[tuple[str, ...], dict[str, list[_Declaration]]] = {}
 
     def value(self, el: lxml_html.HtmlElement, name: str, deep: bool = False) -> str | None:
         """*name*'s value for *el* itself (not inherited): the most specific matching
@@ -159,12 +161,18 @@ class Rules:
     def _declared(
         self, el: lxml_html.HtmlElement, names: tuple[str, ...], deep: bool
     ) -> tuple[str | None, str | None]:
-        merged = self._merged.get(names)
-        if merged is None:
-            merged = sorted(e for n in set(names) for e in self._declarations.get(n, ()))
-            self._merged[names] = merged
+        filed = self._merged.get(names)
+        if filed is None:
+            filed = {}
+            for e in sorted(e for n in set(names) for e in self._declarations.get(n, ())):
+                filed.setdefault(_filing(e[1][-1]), []).append(e)
+            self._merged[names] = filed
+        keys = ("", f"<{tag(el)}", *classes(el))
+        candidates = [e for key in keys for e in filed.get(key, ())]
+        if len(keys) > 2:
+            candidates.sort()  # cascade order again, across the lists
         best, found = (-1, -1), (None, None)
-        for _, selector, specificity, declared, value in merged:
+        for _, selector, specificity, declared, value in candidates:
             if specificity < best or (len(selector) > 1 and not deep):
                 continue
             if _matches(selector, el):
@@ -206,6 +214,12 @@ def _by_side(values: list[str], side: str) -> str | None:
 def _length(text: str) -> float | None:
     match = _LENGTH.match(text.strip())
     return float(match.group(1)) * _POINTS[match.group(2)] if match else None
+
+
+def _filing(own: _Compound) -> str:
+    """The key a rule is filed under: a class its element must have, else ``<tag``, else ""."""
+    tag_, wanted = own
+    return min(wanted) if wanted else (f"<{tag_}" if tag_ else "")
 
 
 def _matches(selector: tuple[_Compound, ...], el: lxml_html.HtmlElement) -> bool:
