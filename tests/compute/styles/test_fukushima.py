@@ -145,3 +145,27 @@ def test_without_list_statement_the_list_prints_the_name(tmp_path):
     offices = next(k for k in report.kpis if k.entry.kpi == "offices")
     assert offices.list_name == offices.name == "健康宣言事業所数"
     assert offices.statement == "健康宣言事業所数を前年度以上とする"
+
+
+def test_unreported_kpis_of_a_measures_own_item_go_under_that_measure(tmp_path):
+    """三重: a measure per 項目, titled by it: its item's unreported KPIs are its own lines,
+    numbered in the KPI一覧's order, not a second heading of the same words."""
+    project = _project(tmp_path / "p")
+    path = project.year_dir("x", 2024) / "20-measures.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: 郵送化の推進", "title: サービス水準の向上"
+        ),
+        encoding="utf-8",
+    )
+    plan = load_plan(project, "x", 2024)
+    basic, _ = build_report(plan, plan.data.documents[0]).view.fields
+    rows = _rows(basic)
+    assert rows[0] == (
+        None,
+        [
+            (1, "現金給付等の申請に係る郵送化率を対前年度以上とする"),
+            (2, "窓口受付率を5.0％以下とする"),
+        ],
+    )
+    assert [heading for heading, _ in rows] == [None, "効果的なレセプト点検の推進"]

@@ -3,12 +3,13 @@
 The 事業計画 table has one 分野 per section (numbered in document order), one row per
 measure or per run of measures under one heading, and at the end of a section the
 KPIs no measure reports, so that every KPI sentence is printed: one row per KPI一覧 項目
-(the entries' item), headed by it, in the KPI一覧's order.
+(the entries' item), headed by it, in the KPI一覧's order, or, where a measure of the
+section is titled by that item, among that measure's own ■KPI lines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -168,17 +169,20 @@ def _fields(report: Report, present: list[str], categories: dict[str, Any]) -> l
         if key not in ids:
             fields.append((len(fields) + 1, categories[key].name, key, [], []))
     out = []
+    order = {k.entry.kpi: i for i, k in enumerate(report.kpis)}
     for number, title, key, intro, members in fields:
         rows = [FieldRow(intro, None, [], [])] if intro else []
-        rows += _runs(members)
-        rows += _by_item([k for k in report.kpis if k.category == key], reported)
-        out.append(Field(number, title, rows))
+        runs = _runs(members)
+        for item, goals in _by_item([k for k in report.kpis if k.category == key], reported):
+            if not _join_measure(runs, item, goals, order):
+                runs.append(FieldRow([], item, [], kpi_lines(goals)))
+        out.append(Field(number, title, rows + runs))
     return out
 
 
-def _by_item(kpis: list[KpiResult], reported: set[str]) -> list[FieldRow]:
-    """The section's KPIs that no measure reports: one row per KPI一覧 項目, the items in the
-    order the list gives them, each headed by its item.
+def _by_item(kpis: list[KpiResult], reported: set[str]) -> list[tuple[str, list[KpiResult]]]:
+    """The section's KPIs that no measure reports, by KPI一覧 項目, the items in the order the
+    list gives them.
 
     The item is one heading across the 具体的施策等 column: the line breaks it has for the
     KPI一覧's narrow 項目 column are not kept."""
@@ -186,11 +190,29 @@ def _by_item(kpis: list[KpiResult], reported: set[str]) -> list[FieldRow]:
     for k in kpis:
         if k.entry.kpi not in reported:
             items[k.entry.item].append(k)
-    return [
-        FieldRow([], item.replace("\n", ""), [], kpi_lines(goals))
-        for item, goals in items.items()
-        if goals
-    ]
+    return [(item.replace("\n", ""), goals) for item, goals in items.items() if goals]
+
+
+def _join_measure(
+    runs: list[FieldRow], item: str, goals: list[KpiResult], order: dict[str, int]
+) -> bool:
+    """Put *goals* under the measure that *item* names (its title, or its run's heading),
+    with its own KPIs in the KPI一覧's order, rather than under a second heading of the
+    same words (三重: a measure per 項目); whether there was one."""
+    for r, row in enumerate(runs):
+        for m, pm in enumerate(row.measures):
+            if item not in (pm.measure.title, row.heading):
+                continue
+            own = pm.measure.kpi_lines
+            texts = [g for g in own if isinstance(g, str)]
+            merged = sorted(
+                [g for g in own if not isinstance(g, str)] + goals, key=lambda k: order[k.entry.kpi]
+            )
+            measures = list(row.measures)
+            measures[m] = replace(pm, kpi_lines=kpi_lines([*merged, *texts]))
+            runs[r] = replace(row, measures=measures)
+            return True
+    return False
 
 
 def _runs(measures: list[MeasureView]) -> list[FieldRow]:
