@@ -160,3 +160,20 @@ def test_a_box_and_an_insert_take_their_lines_from_their_css(tmp_path):
     assert kpi["top"] == kpi["right"] == ("single", "8", "C55A11")
     assert insert["bottom"] == ("dashed", "6", "777777")
     assert kpi["insideV"][0] == insert["insideH"][0] == "none"
+
+
+def test_the_borders_of_all_sides_at_once_are_each_sides_border():
+    """Rules.borders answers elements no border rule names in one lookup: the same as
+    asking each side, for every element of a sheet that sets borders every way."""
+    tree = lxml_html.document_fromstring(
+        f"<html><head><style>{SHEET} .side {{ border-width: 1pt 2pt; border-style: solid; }}"
+        " .left { border-left: 2pt dotted #abc; } .top { border-top-color: #123456; }"
+        '</style></head><body><div class="box kpi"><p class="side">a</p></div>'
+        '<div class="insert"><span class="left top">b</span></div><p>c</p>'
+        '<div class="page-head"><p class="group">d</p></div></body></html>'
+    )
+    rules = css.rules(tree, Path("."))
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        assert rules.borders(el, SIDES) == {side: rules.border(el, side) for side in SIDES}, el

@@ -16,7 +16,8 @@ block macros produce:
 
 Same signature as :mod:`kenpo_report.render.pdf`. The modules: :mod:`.writer`
 (the visitor over that subset: blocks and running text), :mod:`.cells` (tables written:
-rows, merged cells, layout columns), :mod:`.frames` (boxes and column inserts),
+rows, merged cells, layout columns), :mod:`.grid` (a Word table's XML made in one parse),
+:mod:`.frames` (boxes and column inserts),
 :mod:`.boxes` (borders, grounds and frames as the CSS draws them), :mod:`.images`
 (pictures and their alt text), :mod:`.pages` (page breaks where the PDF's pages start),
 :mod:`.tables` (reading an HTML table), :mod:`.ooxml` (the XML python-docx has no API

@@ -40,7 +40,7 @@ def line(border: css.Border, space: float = 0.0) -> dict[str, str]:
 def table_edges(rules: css.Rules, el: lxml_html.HtmlElement) -> dict[str, dict] | None:
     """A box's lines as its CSS gives them, none between its cells; None if its CSS gives
     it no border."""
-    found = {side: rules.border(el, side) for side in SIDES}
+    found = rules.borders(el, SIDES)
     if not any(found.values()):
         return None
     edges = {side: line(border) if border else _NONE for side, border in found.items()}
@@ -101,7 +101,7 @@ def at_top(rules: css.Rules, el: lxml_html.HtmlElement) -> bool:
 
 
 def _edges(rules: css.Rules, el: lxml_html.HtmlElement) -> dict[str, dict[str, str]]:
-    found = {side: rules.border(el, side) for side in SIDES}
+    found = rules.borders(el, SIDES)
     return {
         side: line(border, rules.side(el, "padding", side) or 0.0)
         for side, border in found.items()

@@ -26,12 +26,15 @@ from kenpo_report.render.docx import ooxml
 from kenpo_report.render.docx.font_usage import Face, Styles
 
 
-def fall_back(doc: docx.document.Document, faces: dict[Face, Path]) -> None:
-    """Split *doc*'s runs so that every character is in a bundled font that has it."""
+def fall_back(
+    doc: docx.document.Document, faces: dict[Face, Path], styles: Styles | None = None
+) -> None:
+    """Split *doc*'s runs so that every character is in a bundled font that has it
+    (*styles*: its styles, which learn how each piece resolves)."""
     cmaps = {family: _cmap(path) for (family, bold), path in sorted(faces.items()) if not bold}
     if not cmaps:
         return
-    styles = Styles(doc.styles.element)
+    styles = styles or Styles(doc.styles.element)
     for part in doc.part.package.iter_parts():
         if not hasattr(part, "element"):
             continue
@@ -39,11 +42,13 @@ def fall_back(doc: docx.document.Document, faces: dict[Face, Path]) -> None:
             text = _plain_text(run)
             if not text:
                 continue
-            families, _ = styles.resolve(run)
-            if families and families <= cmaps.keys():
+            families, bold = styles.resolve(run)
+            if families and families <= cmaps.keys() and not _drawn(text, families, cmaps):
                 pieces = _pieces(text, families, cmaps)
                 if any(family for _, family in pieces):
-                    _split(run, pieces)
+                    for piece, family in _split(run, pieces):
+                        # A piece is its run, or names its family for every script.
+                        styles.resolved[piece] = ({family} if family else families, bold)
 
 
 def _plain_text(run: etree._Element) -> str | None:
@@ -52,6 +57,15 @@ def _plain_text(run: etree._Element) -> str | None:
     if len(children) == 1 and children[0].tag == qn("w:t"):
         return children[0].text
     return None
+
+
+def _drawn(text: str, families: set[str], cmaps: dict[str, frozenset[int]]) -> bool:
+    """Whether the run's own *families* have every character of *text* but spaces (most
+    runs: no need to look at each character)."""
+    missing = set(map(ord, text))
+    for family in families:
+        missing -= cmaps[family]
+    return all(chr(code).isspace() for code in missing)
 
 
 def _pieces(
@@ -68,7 +82,11 @@ def _pieces(
     return [("".join(chars), f) for f, chars in groupby(text, key=family)]
 
 
-def _split(run: etree._Element, pieces: list[tuple[str, str | None]]) -> None:
+def _split(
+    run: etree._Element, pieces: list[tuple[str, str | None]]
+) -> list[tuple[etree._Element, str | None]]:
+    """*run* replaced by a copy per piece, each with its family (None: the run's own)."""
+    out = []
     for text, family in pieces:
         piece = copy.deepcopy(run)
         t = piece.find(qn("w:t"))
@@ -84,7 +102,9 @@ def _split(run: etree._Element, pieces: list[tuple[str, str | None]]) -> None:
             for script in ("ascii", "hAnsi", "eastAsia", "cs"):
                 fonts.set(qn(f"w:{script}"), family)
         run.addprevious(piece)
+        out.append((piece, family))
     run.getparent().remove(run)
+    return out
 
 
 def _cmap(path: Path) -> frozenset[int]:

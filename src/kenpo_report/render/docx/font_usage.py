@@ -18,10 +18,12 @@ from collections import defaultdict
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qn
 from lxml import etree
 
 Face = tuple[str, bool]  # (family, bold)
+# Clark names, each made once: every run and paragraph of the document asks for several.
+qn = functools.cache(_qn)
 
 _SCRIPTS = ("ascii", "hAnsi", "eastAsia")
 _OFF = {"0", "false", "off"}
@@ -45,9 +47,12 @@ _NUMBER_CHARS = {
 }
 
 
-def characters_by_face(doc: docx.document.Document) -> dict[Face, set[str]]:
-    """The characters each (family, bold) face draws in *doc*'s text, lists and fields."""
-    styles = Styles(doc.styles.element)
+def characters_by_face(
+    doc: docx.document.Document, styles: Styles | None = None
+) -> dict[Face, set[str]]:
+    """The characters each (family, bold) face draws in *doc*'s text, lists and fields
+    (*styles*: its styles, with the runs already resolved, see Styles.resolve)."""
+    styles = styles or Styles(doc.styles.element)
     used: dict[Face, set[str]] = defaultdict(set)
     parts = [p for p in doc.part.package.iter_parts() if hasattr(p, "element")]
     for part in parts:
@@ -62,14 +67,18 @@ def characters_by_face(doc: docx.document.Document) -> dict[Face, set[str]]:
     return {face: chars for face, chars in used.items() if chars}
 
 
+_T, _SYM, _SYM_FONT, _SYM_CHAR = qn("w:t"), qn("w:sym"), qn("w:font"), qn("w:char")
+_R_PR, _P, _P_PR, _TBL, _TBL_PR = qn("w:rPr"), qn("w:p"), qn("w:pPr"), qn("w:tbl"), qn("w:tblPr")
+
+
 def _run_text(run: etree._Element, used: dict[Face, set[str]]) -> str:
     """A run's text; a w:sym's character counts for the w:sym's own font."""
     text = []
     for child in run:
-        if child.tag == qn("w:t"):
+        if child.tag == _T:
             text.append(child.text or "")
-        elif child.tag == qn("w:sym") and child.get(qn("w:font")):
-            used[child.get(qn("w:font")), False].add(chr(int(child.get(qn("w:char")), 16)))
+        elif child.tag == _SYM and child.get(_SYM_FONT):
+            used[child.get(_SYM_FONT), False].add(chr(int(child.get(_SYM_CHAR), 16)))
     return "".join(text)
 
 
@@ -88,20 +97,27 @@ class Styles:
         )
         self.defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         self._inherited = functools.lru_cache(maxsize=None)(self._inherited_uncached)
+        # Runs resolved already: the font fallback resolves each run of text, the
+        # characters counted after it would resolve the same runs again.
+        self.resolved: dict[etree._Element, tuple[set[str], bool]] = {}
 
     def resolve(self, run: etree._Element) -> tuple[set[str], bool]:
         """The families *run* names and whether it is bold."""
-        rpr = run.find(qn("w:rPr"))
-        paragraph = next(run.iterancestors(qn("w:p")), None)
-        table = next(run.iterancestors(qn("w:tbl")), None)
+        found = self.resolved.get(run)
+        if found is not None:
+            return found
+        rpr = run.find(_R_PR)
+        paragraph = next(run.iterancestors(_P), None)
+        table = next(run.iterancestors(_TBL), None)
         fonts, bold = self._inherited(
             _val(rpr, "w:rStyle"),
-            _val(paragraph.find(qn("w:pPr")) if paragraph is not None else None, "w:pStyle"),
-            _val(table.find(qn("w:tblPr")) if table is not None else None, "w:tblStyle"),
+            _val(paragraph.find(_P_PR) if paragraph is not None else None, "w:pStyle"),
+            _val(table.find(_TBL_PR) if table is not None else None, "w:tblStyle"),
         )
         direct = [rpr] if rpr is not None else []
         families = {_font(direct, script, family) for script, family in fonts}
-        return families - {None}, _bold(direct, bold)
+        self.resolved[run] = found = families - {None}, _bold(direct, bold)
+        return found
 
     def chain(self, style_id: str | None) -> list[etree._Element]:
         """The run properties of *style_id* and of the styles it is based on, nearest first."""

@@ -35,7 +35,7 @@ from lxml import etree
 
 from kenpo_report.render.docx import ooxml
 from kenpo_report.render.docx.font_fallback import face_of, fall_back
-from kenpo_report.render.docx.font_usage import Face, characters_by_face
+from kenpo_report.render.docx.font_usage import Face, Styles, characters_by_face
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_PART = "/word/fonts/font%d.odttf"
@@ -64,9 +64,10 @@ _CHARSETS = ((31, "02"), (17, "80"), (18, "86"), (19, "81"), (20, "88"))
 def embed(doc: docx.document.Document, fonts: Path) -> None:
     """Embed in *doc* a subset of each face of *fonts* it draws with, and describe them."""
     available = faces(fonts)
-    fall_back(doc, available)
+    styles = Styles(doc.styles.element)  # one resolution of each run serves both
+    fall_back(doc, available, styles)
     wanted: dict[Face, set[str]] = {}
-    for (family, bold), chars in characters_by_face(doc).items():
+    for (family, bold), chars in characters_by_face(doc, styles).items():
         # A bold run in a family without a bold face: the reader emboldens the regular one.
         face = (family, bold) if (family, bold) in available else (family, False)
         if face in available:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
-from kenpo_report.render.docx import boxes, css, ooxml, styles, tables
+from kenpo_report.render.docx import boxes, css, grid, ooxml, styles, tables
 
 if TYPE_CHECKING:
     from kenpo_report.render.docx.writer import Writer
@@ -24,24 +24,26 @@ def framed(writer: Writer, el: lxml_html.HtmlElement, container: object) -> None
     target = writer._target(container)
     children = [child for child in el if isinstance(child.tag, str)]
     count = _column_count(writer, el, len(children))
-    table = target.add_table(rows=1, cols=count)
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    width = writer._usable_width() / count
+    table, cells = grid.add(writer._container(target), [width] * count, [_columns(count)], "left")
     # The box's lines as its CSS gives them (.box.kpi orange), else a box's or an insert's.
     style = "single" if "box" in css.classes(el) else "dashed"
     ooxml.borders(table, style, boxes.table_edges(writer.rules, el))
-    tables.set_width(table, [writer._usable_width() / count] * count)
     if count > 1:
         tables.no_inner_lines(table)
-    starts = _balanced(writer, children, table.cell(0, 0), count)
+    starts = _balanced(writer, children, cells[0][0], count)
     ends = [*starts[1:], len(children)]
-    for column, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        cell = table.cell(0, column)
+    for cell, start, end in zip(cells[0], starts, ends, strict=True):
         writer.widths.append(tables.text_width(cell))
         try:
             _fill(writer, cell, children[start:end])
         finally:
             writer.widths.pop()
     writer._spacer(target)
+
+
+def _columns(count: int) -> list[grid.Slot]:
+    return [grid.Slot(column) for column in range(count)]
 
 
 def _column_count(writer: Writer, el: lxml_html.HtmlElement, children: int) -> int:
@@ -64,6 +66,6 @@ def _fill(writer: Writer, cell: _Cell, children: list) -> None:
         if index == 0 and child.tag == "p":
             # The cell comes with one empty paragraph: use it for the first child.
             with writer._sized(child):
-                writer.paragraph(child, cell, into=cell.paragraphs[0])
+                writer.paragraph(child, cell, into=Paragraph(cell._tc.find(ooxml.P), cell))
         else:
             writer.element(child, cell)

@@ -24,6 +24,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
+from kenpo_report.render.docx import ooxml
+
 GOTHIC = "BIZ UDPGothic"
 SYMBOLS = "Kenpo Symbols"  # fonts/KenpoSymbols-Regular.ttf: ☚ ➣ and the Wingdings U+F06C, U+F0D8
 # A bullet as typed -> the level's text and its font. Wingdings code points (as Office
@@ -37,6 +39,7 @@ BULLETS: dict[str, tuple[str, str | None]] = {
     "\uf0d8": ("➣", SYMBOLS),
 }
 _SPACES = " \t\u3000"
+_NUM_PR = qn("w:numPr")
 # Typed numbers Word can count: (pattern, numFmt, lvlText); group 1 is the number.
 _NUMBERS = (
     (re.compile(r"([①-⑳])"), "decimalEnclosedCircle", "%1"),
@@ -214,10 +217,13 @@ class Lists:
         num = num or self._bullet_num(mark, indent)
         ppr = paragraph._p.get_or_add_pPr()
         if styled:
-            ppr.style = self.LIST_STYLE if hanging else self.FLUSH_STYLE
-        num_pr = ppr.get_or_add_numPr()  # in the schema's place among pPr's children
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num
+            ooxml.paragraph_style(ppr, self.LIST_STYLE if hanging else self.FLUSH_STYLE)
+        num_pr = ppr.find(_NUM_PR)
+        if num_pr is None:
+            ooxml.put(ppr, _num_pr(num))  # in the schema's place among pPr's children
+        else:
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = num
 
     def of_items(self, items: list[lxml_html.HtmlElement]) -> list[tuple[Mark | None, int]]:
         """A ``ul``'s items: each one's mark, and for a counted number its list's numId

@@ -1,8 +1,7 @@
 """WordprocessingML the python-docx API does not offer, built as elements.
 
-Fields, bookmarks, runs, table and cell properties (borders, shading,
-margins, repeated header rows), paragraph borders and frames, section properties and
-east-asian fonts. A
+Fields, bookmarks, runs, table properties (borders, margins), paragraph borders and
+frames, section properties and east-asian fonts (a table's cells: :mod:`.grid`). A
 property goes where the schema (ECMA-376 Part 1) puts it among the ones already
 there (:func:`put`): Word and validators reject a property out of order.
 """
@@ -10,16 +9,19 @@ there (:func:`put`): Word and validators reject a property out of order.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Pt
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 CELL_MARGIN = 60  # twips, left and right of every table cell
 P, R, HYPERLINK = qn("w:p"), qn("w:r"), qn("w:hyperlink")
+_BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
 
 # What a Word section does not pass on to the next: its header, footer, first-page
 # switch and a restart of its page numbers.
@@ -96,6 +98,40 @@ def put(parent: OxmlElement, child: OxmlElement) -> OxmlElement:
     return child
 
 
+_W = {"w": nsmap["w"]}
+_VAL, _SPACE, _PSTYLE = qn("w:val"), qn("xml:space"), qn("w:pStyle")
+
+
+def new(tag: str, attrs: dict[str, str] | None = None) -> OxmlElement:
+    """``OxmlElement(tag, attrs)`` for a w: *tag*, without parsing the tag again on each of
+    the thousands of calls (a run is three or four elements)."""
+    return oxml_parser.makeelement(_clark(tag), attrib=attrs, nsmap=_W)
+
+
+@functools.cache
+def _clark(tag: str) -> str:
+    return qn(tag)
+
+
+def paragraph_style(ppr: OxmlElement, style_id: str) -> None:
+    """The paragraph properties' style: w:pStyle, first of them (python-docx's setter
+    looks for each of the thirty-odd properties that may follow it)."""
+    found = ppr.find(_PSTYLE)
+    if found is None:
+        ppr.insert(0, new("w:pStyle", {_VAL: style_id}))
+    else:
+        found.set(_VAL, style_id)
+
+
+def append_block(parent: OxmlElement, block: OxmlElement) -> None:
+    """*block* (a paragraph, a table) last in *parent*, a body before its final sectPr: as
+    python-docx adds one, without its search of the whole body for that sectPr."""
+    if parent.tag == _BODY and len(parent) and parent[-1].tag == _SECT_PR:
+        parent[-1].addprevious(block)
+    else:
+        parent.append(block)
+
+
 def bookmark_name(anchor: str) -> str:
     """Word bookmark names: letters, digits and _ only, at most 40 characters."""
     return ("_" + re.sub(r"[^A-Za-z0-9_]", "_", anchor))[:40].lstrip("_").rjust(1, "x")
@@ -145,18 +181,18 @@ def describe(picture: object, text: str) -> None:
 def text_run(text: str, bold: bool, size: Pt | None) -> OxmlElement:
     """The XML python-docx writes for a run of plain text, built directly: its
     property setters cost a third of the DOCX's time."""
-    r = OxmlElement("w:r")
+    r = new("w:r")
     if bold or size is not None:
-        rpr = OxmlElement("w:rPr")
+        rpr = new("w:rPr")
         if bold:
-            rpr.append(OxmlElement("w:b"))
+            rpr.append(new("w:b"))
         if size is not None:
-            rpr.append(OxmlElement("w:sz", {qn("w:val"): str(round(size.pt * 2))}))
+            rpr.append(new("w:sz", {_VAL: str(round(size.pt * 2))}))
         r.append(rpr)
-    t = OxmlElement("w:t")
+    t = new("w:t")
     t.text = text
     if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
+        t.set(_SPACE, "preserve")
     r.append(t)
     return r
 
@@ -175,15 +211,6 @@ def east_asian(rpr: OxmlElement, font: str) -> None:
 # --- tables -------------------------------------------------------------------
 
 
-def repeat_header(row: object) -> None:
-    """A header row: repeated on each page, never split across two."""
-    # On with no w:val, as Word writes them (the schema's ST_OnOff has no "true" in
-    # the Open XML SDK's reading, which openxml-audit follows).
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:tblHeader"))
-    trpr.append(OxmlElement("w:cantSplit"))
-
-
 def shade_runs(paragraph: Paragraph, fill: str, color: str | None) -> None:
     """The paragraph's text on a *fill* ground (a label's coloured box), in *color*."""
     for run in paragraph.runs:
@@ -191,10 +218,6 @@ def shade_runs(paragraph: Paragraph, fill: str, color: str | None) -> None:
         if color:
             put(rpr, _element("w:color", val=color))
         put(rpr, _element("w:shd", val="clear", color="auto", fill=fill))
-
-
-def shade(cell: _Cell, fill: str) -> None:
-    put(cell._tc.get_or_add_tcPr(), _element("w:shd", val="clear", color="auto", fill=fill))
 
 
 def borders(table: Table, style: str, edges: dict[str, dict[str, str]] | None = None) -> None:
@@ -211,11 +234,6 @@ def cell_margins(table: Table) -> None:
     twips = {"top": 20, "left": CELL_MARGIN, "bottom": 20, "right": CELL_MARGIN}
     margins = {edge: {"w": str(t), "type": "dxa"} for edge, t in twips.items()}
     put(table._tbl.tblPr, _edges("w:tblCellMar", margins))
-
-
-def cell_border(cell: _Cell, edge: str) -> None:
-    line = {"val": "single", "sz": "6", "color": "000000"}
-    put(cell._tc.get_or_add_tcPr(), _edges("w:tcBorders", {edge: line}))
 
 
 # --- paragraphs -----------------------------------------------------------------
@@ -263,7 +281,7 @@ def label_runs(paragraph: Paragraph, color: str | None, bold: bool) -> None:
 
 def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:
     """A borders or margins element: a child per edge (w:top…), with its w: attributes."""
-    out = OxmlElement(tag)
+    out = new(tag)
     for edge, attributes in edges.items():
         out.append(_element(f"w:{edge}", **attributes))
     return out
@@ -271,9 +289,9 @@ def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:
 
 def _element(tag: str, **attributes: str) -> OxmlElement:
     """An element with w: attributes, set in the order given."""
-    out = OxmlElement(tag)
+    out = new(tag)
     for name, value in attributes.items():
-        out.set(qn(f"w:{name}"), value)
+        out.set(_clark(f"w:{name}"), value)
     return out
 
 

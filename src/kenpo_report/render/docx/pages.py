@@ -60,7 +60,7 @@ class Breaks:
     def before_new(self, body: object, index: int, el: lxml_html.HtmlElement) -> None:
         """Break the page before the first body element from *index* on (what *el* wrote)
         that is not a frame: a frame goes where the text after it goes."""
-        new = list(body)[index : len(body) - 1]  # the final sectPr stays last
+        new = body[index : len(body) - 1]  # the final sectPr stays last
         first = next((node for node in new if not ooxml.framed(node)), None)
         if first is None:
             self.unplaced.append(self.keys[el])
@@ -139,7 +139,7 @@ def section_children(writer: Writer, el: lxml_html.HtmlElement) -> None:
     for child in el:
         before = len(body) - 1  # python-docx keeps the final sectPr last
         writer.element(child)
-        written.append((child, list(body)[before : len(body) - 1]))
+        written.append((child, body[before : len(body) - 1]))
     if el.get("data-numbered") == "false":
         place_cover(writer.rules, el, written)
 

@@ -1,4 +1,4 @@
-"""An HTML table read for a Word table: column widths, rows, column count; the widths set."""
+"""An HTML table read for a Word table: column widths, rows, column count; rows split."""
 
 from __future__ import annotations
 
@@ -46,18 +46,6 @@ def column_count(widths: list[float], rows: list[Row]) -> int:
         return 0
     spans = (sum(int(c.get("colspan", "1")) for c in tr if c.tag in ("td", "th")) for tr, _ in rows)
     return max(len(widths), *spans)
-
-
-def set_width(table: Table, widths: list[float]) -> None:
-    """Fixed column widths (EMU), before any cell is merged."""
-    table.autofit = False
-    # LibreOffice reads the grid (gridCol), Word the cells: set both.
-    for column, width in zip(table.columns, widths, strict=False):
-        column.width = int(width)
-    # Called before any merge, so every row has a cell per column.
-    for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=False):
-            tc.width = int(width)
 
 
 def text_width(cell: _Cell) -> int:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
@@ -132,12 +133,12 @@ class Writer:
         if self.word_sections:
             if len(body) > 1:
                 ooxml.end_word_section(body)
-            styles.running_head(self.doc.sections[-1], el.get("data-running-head"))
+            styles.running_head(self._last_section(), el.get("data-running-head"))
         if el.get("data-numbered") == "false":  # a cover: leading only (render.split)
-            styles.uncounted_first_page(self.doc.sections[-1])
+            styles.uncounted_first_page(self._last_section())
         before = len(body) - 1  # python-docx keeps the final sectPr last
         pages.section_children(self, el)  # a cover placed as its CSS places it
-        new = list(body)[before : len(body) - 1]
+        new = body[before : len(body) - 1]
         # The first paragraph not in a frame: a frame goes where the text after it goes.
         lead = next((i for i, node in enumerate(new) if not ooxml.framed(node)), len(new))
         first_p = new[lead] if lead < len(new) and new[lead].tag == ooxml.P else None
@@ -226,7 +227,7 @@ class Writer:
             children.sort(key=lambda child: not boxes.at_top(self.rules, child))
         for child in children:
             self.element(child, container)
-        boxes.group(self.rules, el, list(parent)[before : len(parent) - (container is None)])
+        boxes.group(self.rules, el, parent[before : len(parent) - (container is None)])
 
     def _spacer(self, target: object) -> None:
         # Word merges tables that touch; a small empty paragraph keeps them apart.
@@ -304,22 +305,34 @@ class Writer:
 
     # --- helpers -----------------------------------------------------------------
 
-    @staticmethod
-    def _paragraph(target: object, style_id: str | None = None) -> Paragraph:
-        """A new paragraph, its style set by id (none: Normal, the default).
+    def _paragraph(self, target: object, style_id: str | None = None) -> Paragraph:
+        """A new paragraph at the end of *target*, its style set by id (none: Normal, the
+        default).
 
         python-docx looks a style object up among all the document's styles on
-        every assignment: half the time of writing the DOCX.
+        every assignment (half the time of writing the DOCX), and searches the whole
+        body for its final sectPr on every paragraph it adds.
         """
-        paragraph = target.add_paragraph()
+        container = self._container(target)
+        p = ooxml.new("w:p")
+        ooxml.append_block(container._element, p)
         if style_id is not None:
-            paragraph._p.style = style_id
-        return paragraph
+            ooxml.paragraph_style(p.get_or_add_pPr(), style_id)
+        return Paragraph(p, container)
+
+    def _container(self, target: object) -> object:
+        """Where *target*'s blocks go: the document's body, or a table cell as it is."""
+        return self.doc._body if target is self.doc else target
+
+    def _last_section(self) -> Section:
+        """The section being written: the body's own sectPr (doc.sections[-1] finds it by
+        an xpath over every paragraph of the body)."""
+        return Section(self.doc.element.body.sectPr, self.doc.part)
 
     def _usable_width(self) -> int:
         if self.widths:
             return self.widths[-1]
-        section = self.doc.sections[-1]
+        section = self._last_section()
         return int(section.page_width - section.left_margin - section.right_margin)
 
 
