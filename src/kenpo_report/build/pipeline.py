@@ -138,7 +138,7 @@ def build(
     with Runner(jobs, preload=import_renderers) as runner:
         if not pdf_variant:
             # The workers import the renderers (1 s) while this process loads the plan.
-            runner.start(import_renderers)
+            runner.start(import_part_renderers)
         from kenpo_report.validate import load_plan
 
         plan = load_plan(project, branch, year)  # load + validate
@@ -278,6 +278,12 @@ def record(
 def import_renderers() -> None:
     # Imported once before the workers fork, not once per worker (WeasyPrint: 1 s).
     from kenpo_report.render import docx, merge, pdf  # noqa: F401
+
+
+def import_part_renderers() -> None:
+    """What the workers of one branch-year's build run: its parts' PDF and its DOCX (this
+    process merges the parts, and imports pikepdf while they work: render.parts)."""
+    from kenpo_report.render import docx, pdf  # noqa: F401
 
 
 def _charts(

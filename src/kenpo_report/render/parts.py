@@ -123,6 +123,7 @@ class _Run:
                 if any(r > MAX_ROUNDS for r in self.rounds):
                     return self._fallback()
                 self._dispatch(missing, needs, numbers, self.book.all_known())
+                _import_merge()  # while the workers lay out: not after the last of them
                 self._collect()
             else:
                 return self._fallback()
@@ -130,9 +131,7 @@ class _Run:
             for future in self.flying:
                 future.cancel()  # laid out under a guess that no longer holds
         results = [self.book.done[i][1] for i in range(n)]
-        from kenpo_report.render.merge import (
-            merge,  # pikepdf only: a build from the cache never imports WeasyPrint
-        )
+        merge = _import_merge()
 
         return Rendered(
             PdfResult(
@@ -359,6 +358,13 @@ class _Run:
             else None
         )
         return Rendered(whole, docx, [])
+
+
+def _import_merge() -> Callable:
+    # pikepdf only: a build from the cache never imports WeasyPrint.
+    from kenpo_report.render.merge import merge
+
+    return merge
 
 
 def _lay_out(html: str, assets: Assets, first_page: int, foreign: dict[str, int]) -> PartResult:
