@@ -159,6 +159,51 @@ def test_parts_cached_before_their_page_starts_are_laid_out_again(copy, lay_outs
     assert outputs(copy) == incremental
 
 
+@pytest.fixture
+def tasks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The order parts and DOCX are written in (with one job, the order they are dispatched)."""
+    done: list[str] = []
+    lay, write = parts_module._lay_out, parts_module._write_docx
+
+    def spy_part(*args):
+        done.append("part")
+        return lay(*args)
+
+    def spy_docx(*args):
+        done.append("docx")
+        return write(*args)
+
+    monkeypatch.setattr(parts_module, "_lay_out", spy_part)
+    monkeypatch.setattr(parts_module, "_write_docx", spy_docx)
+    return done
+
+
+def test_after_an_edit_the_docx_is_written_beside_the_part_on_last_builds_page_starts(copy, tasks):
+    """An edit inside a page moves no page start: the DOCX need not wait for the edited
+    part, and is what a build without the cache writes."""
+    edit(copy, *MEASURE)
+    pipeline.build(copy, BRANCH, YEAR)
+    assert tasks == ["docx", "part"]
+    incremental = outputs(copy)
+    pipeline.build(copy, BRANCH, YEAR, force=True)
+    assert outputs(copy) == incremental
+
+
+def test_a_guessed_page_start_that_moved_writes_the_docx_again(copy, tasks):
+    """An edit that moves where a page begins: the DOCX on last build's starts is not kept."""
+    path = copy.year_dir(BRANCH, YEAR) / MEASURE[0]
+    text = path.read_text(encoding="utf-8")
+    assert MEASURE[1] in text
+    # More lines in the same block scalar (its indentation): the measure runs onto a new page.
+    longer = MEASURE[1] + "".join(f"\n          ■追加の行{n}：{n}件" for n in range(60))
+    path.write_text(text.replace(MEASURE[1], longer, 1), encoding="utf-8")
+    pipeline.build(copy, BRANCH, YEAR)
+    assert tasks.count("docx") == 2 and tasks[0] == "docx", tasks
+    incremental = outputs(copy)
+    pipeline.build(copy, BRANCH, YEAR, force=True)
+    assert outputs(copy) == incremental
+
+
 def test_parts_in_parallel_give_the_same_bytes(oita, tmp_path):
     other = copy_project(tmp_path / "project")
     pipeline.build(other, BRANCH, YEAR, jobs=2)

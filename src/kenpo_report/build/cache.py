@@ -135,6 +135,8 @@ class Manifest:
     # the next build uses as its first guess (see render.parts).
     parts: dict[str, list[int]] = field(default_factory=dict)
     anchors: dict[str, dict[str, int]] = field(default_factory=dict)
+    # ... and where its pages begin (the DOCX's page breaks), the next build's guess too.
+    starts: dict[str, list[str]] = field(default_factory=dict)
     # [message, file, line, column, field, severity (警告 / 記入待ち)]
     warnings: list[list] = field(default_factory=list)
 

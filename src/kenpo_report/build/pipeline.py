@@ -205,7 +205,7 @@ class Rendering:
         last = self.previous
         if last is None or doc not in last.anchors or doc not in last.pages:
             return None
-        return Hint(last.anchors[doc], last.pages[doc])
+        return Hint(last.anchors[doc], last.pages[doc], tuple(last.starts.get(doc, ())))
 
 
 def render(
@@ -220,6 +220,7 @@ def render(
         pdf, docx, parts = render_pdf_docx(item, assets, rendering)
         manifest.pages[doc], manifest.parts[doc] = pdf.pages, parts
         manifest.anchors[doc] = anchors = pdf.anchors
+        manifest.starts[doc] = list(pdf.starts)
         if "pdf" in formats:
             rendering.files[f"{doc}.pdf"] = pdf.data
             if parts:

@@ -17,10 +17,12 @@ from kenpo_report.render.split import Part
 
 @dataclass(frozen=True)
 class Hint:
-    """The previous build of the document: its anchors' pages and its page count."""
+    """The previous build of the document: its anchors' pages, its page count and where
+    its pages began (none from a manifest written before they were kept)."""
 
     anchors: Mapping[str, int]
     pages: int
+    starts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ class _Run:
         self.parts = splitting.split(html, PART_SIZE)
         n = len(self.parts)
         self.hinted = tuple(sorted(hint.anchors.items())) if hint else None
+        self.hinted_starts = hint.starts if hint and hint.starts else None
         self.content = [
             digest("part", renderer_digest(), p.html, self._images_digest(p.html))
             for p in self.parts
@@ -193,6 +194,11 @@ class _Run:
         # the DOCX on it cost more than it saved.)
         guessed = self.hinted == numbers
         starts = self._starts()  # known once every part is laid out or its shape cached
+        if starts is None and guessed:
+            # After an edit: the previous build's page starts, which an edit inside a
+            # page seldom moves, so that the DOCX is written beside the edited part
+            # rather than after it (written again if the part's starts differ).
+            starts = self.hinted_starts
         task = ("docx", -1, (numbers, starts))
         if (
             self.want_docx
