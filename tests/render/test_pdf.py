@@ -177,3 +177,30 @@ def test_a_page_that_begins_inside_a_row_names_each_cells_first_block_on_it(tmp_
     first, other = result.starts[1].split(" ")  # p1–p60 on the left, p61–p100 on the right
     left_at, right_at = int(first.removeprefix("0/p")), int(other.removeprefix("0/p"))
     assert 1 < left_at <= 60 < right_at <= 100, result.starts
+
+
+def test_the_parts_print_what_the_whole_document_laid_out_at_once_prints(built):
+    """A build lays its parts out apart and merges them; PDF/A and the fallback lay the
+    document out whole. Page for page the text is the same, running heads included (a
+    divider page carries no measure's head in either)."""
+    from kenpo_report.build import pipeline
+    from kenpo_report.validate import load_plan
+
+    project, _ = built
+    plan = load_plan(project, "iwate", 2024)
+    [item], _ = pipeline.lay_out_plan(project, plan)
+    whole = render(item.html, pipeline.assets_of(project, plan, item))
+    merged = pdf_path(built).read_bytes()
+    with pikepdf.open(pdf_path(built)) as pdf:
+        assert whole.pages == len(pdf.pages)
+
+    def pages(data: bytes) -> list[str]:
+        done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+        return done.stdout.decode().split("\f")
+
+    differing = [
+        n
+        for n, (a, b) in enumerate(zip(pages(merged), pages(whole.data), strict=True), 1)
+        if a != b
+    ]
+    assert not differing, differing
