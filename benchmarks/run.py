@@ -1,6 +1,6 @@
 """Build time and memory of kenpo-report, with bare WeasyPrint measured in the same run.
 
-    /work/venv/bin/python benchmarks/run.py [--quick] [--runs N] [--branches N]
+    .venv/bin/python benchmarks/run.py [--quick] [--runs N] [--branches N]
 
 Everything runs on a temporary copy of plans/, templates/ and fonts/ (the
 repository's output/ and cache are never touched). Prints Markdown tables:
