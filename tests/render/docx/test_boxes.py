@@ -177,3 +177,29 @@ def test_the_borders_of_all_sides_at_once_are_each_sides_border():
         if not isinstance(el.tag, str):
             continue
         assert rules.borders(el, SIDES) == {side: rules.border(el, side) for side in SIDES}, el
+
+
+def test_text_takes_the_colour_and_weight_its_own_css_gives(tmp_path):
+    """A page head's section title is blue and bold (its rule), a note grey; text with no
+    colour rule of its own has none written (it keeps Word's, as in the PDF #111 on white)."""
+    sheet = (
+        ".page-head .section-title { color: #1f4e79; font-weight: bold; }"
+        " p.note { color: #333; } .plain { font-size: 9pt; }"
+    )
+    html = (
+        f"<html><head><style>{sheet}</style></head><body><section>"
+        '<div class="page-head"><p class="section-title">Ⅰ．基盤的</p></div>'
+        '<p class="note">注<span>記</span></p><p class="plain">本文</p></section></body></html>'
+    )
+    data = render(html, Assets(tmp_path, tmp_path))
+    runs = {}
+    for p in docx.Document(io.BytesIO(data)).paragraphs:
+        for run in p.runs:
+            colour = run.font.color.rgb
+            runs[run.text] = (str(colour) if colour is not None else None, bool(run.bold))
+    assert runs == {
+        "Ⅰ．基盤的": ("1F4E79", True),
+        "注": ("333333", False),
+        "記": ("333333", False),
+        "本文": (None, False),
+    }

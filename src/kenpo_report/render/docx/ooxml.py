@@ -178,14 +178,16 @@ def describe(picture: object, text: str) -> None:
     doc_pr.set("title", text)
 
 
-def text_run(text: str, bold: bool, size: Pt | None) -> OxmlElement:
+def text_run(text: str, bold: bool, size: Pt | None, colour: str | None = None) -> OxmlElement:
     """The XML python-docx writes for a run of plain text, built directly: its
     property setters cost a third of the DOCX's time."""
     r = new("w:r")
-    if bold or size is not None:
+    if bold or size is not None or colour:
         rpr = new("w:rPr")
         if bold:
             rpr.append(new("w:b"))
+        if colour:
+            rpr.append(new("w:color", {_VAL: colour}))
         if size is not None:
             rpr.append(new("w:sz", {_VAL: str(round(size.pt * 2))}))
         r.append(rpr)

@@ -243,15 +243,20 @@ class Writer:
         paragraph: Paragraph,
         bold: bool = False,
         size: Pt | None = None,
+        colour: str | None = None,
     ) -> None:
-        """The text of *el* and its descendants, as runs appended to *paragraph*."""
+        """The text of *el* and its descendants, as runs appended to *paragraph*; in the
+        colour and weight its own CSS rules give (a page head's blue section title), else
+        its parent's."""
         classes = css.classes(el)
-        bold = bold or bool(classes & _BOLD)
+        weight = self.rules.value(el, "font-weight", deep=True)
+        bold = bold or bool(classes & _BOLD) or weight in ("bold", "700")
+        colour = css.hex_colour(self.rules.value(el, "color", deep=True)) or colour
         size = size or (self.sizes[-1] if self.sizes else None)
         if classes & {"note", "kpi-note"} or (el.tag == "p" and "insert-line" in classes):
             size = styles.NOTE_SIZE
         if el.text:
-            self._run(paragraph, el.text, bold, size)
+            self._run(paragraph, el.text, bold, size, colour)
         for child in el:
             tag = css.tag(child)
             if tag == "br":
@@ -265,9 +270,9 @@ class Writer:
             elif tag == "a" and "pageref" in (child.get("class") or ""):
                 self._pageref(child, paragraph)
             else:
-                self.inline(child, paragraph, bold, size)
+                self.inline(child, paragraph, bold, size, colour)
             if child.tail:
-                self._run(paragraph, child.tail, bold, size)
+                self._run(paragraph, child.tail, bold, size, colour)
 
     def _pageref(self, a: lxml_html.HtmlElement, paragraph: Paragraph) -> None:
         """``P<page>``: the page number the PDF lay-out found, as a PAGEREF field's result."""
@@ -290,7 +295,14 @@ class Writer:
         run[0].insert(0, OxmlElement("w:rFonts", {**fonts, qn("w:hint"): "eastAsia"}))
         paragraph._p.append(run)
 
-    def _run(self, paragraph: Paragraph, text: str, bold: bool, size: Pt | None) -> None:
+    def _run(
+        self,
+        paragraph: Paragraph,
+        text: str,
+        bold: bool,
+        size: Pt | None,
+        colour: str | None = None,
+    ) -> None:
         text = re.sub(r"[ \t\r\n]+", " ", text) if "\n" in text else text
         p = paragraph._p
         if not text.strip() and p.find(ooxml.R) is None and p.find(ooxml.HYPERLINK) is None:
@@ -301,7 +313,7 @@ class Writer:
             run.bold = True if bold else None
             run.font.size = size
             return
-        p.append(ooxml.text_run(text, bold, size))
+        p.append(ooxml.text_run(text, bold, size, colour))
 
     # --- helpers -----------------------------------------------------------------
 
