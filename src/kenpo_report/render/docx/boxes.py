@@ -53,17 +53,15 @@ def paragraph(
     """*paragraph* (what *el* wrote) on the ground and in the border *el*'s CSS gives; a
     label that shrinks to its text framed if it is at the top level (Word has no frame in
     a table cell)."""
+    colour = css.hex_colour(rules.value(el, "color", deep=True))
     fill = css.hex_colour(rules.value(el, "background", deep=True))
     if fill:
-        colour = css.hex_colour(rules.value(el, "color", deep=True))
-        ooxml.shade_runs(paragraph, fill, colour)
+        ooxml.label_runs(paragraph, colour, fill=fill)
     edges = _edges(rules, el)
     if not edges:
         return
     ooxml.paragraph_borders(paragraph._p, edges)
-    weight = rules.value(el, "font-weight", deep=True) or ""
-    bold = weight == "bold" or (weight.isdigit() and int(weight) >= 600)
-    ooxml.label_runs(paragraph, css.hex_colour(rules.value(el, "color", deep=True)), bold)
+    ooxml.label_runs(paragraph, colour, bold=rules.bold(el))
     place = _placement(rules, el) if top_level else None
     if place is not None:
         ooxml.frame(paragraph._p, *place)
@@ -118,7 +116,7 @@ def _placement(rules: css.Rules, el: lxml_html.HtmlElement) -> tuple[str, str] |
     if floated in ("left", "right"):
         return floated, "around"
     if rules.value(el, "display", deep=True) == "inline-block":  # alone on its line
-        inherited = (rules.value(node, "text-align", deep=True) for node in el.iterancestors())
-        align = next((a for a in inherited if a), "left")
+        parent = el.getparent()
+        align = (rules.inherited(parent, "text-align") if parent is not None else None) or "left"
         return (align if align in ("center", "right") else "left"), "notBeside"
     return None

@@ -122,6 +122,18 @@ class Rules:
         rule's, the last of equally specific ones."""
         return self._declared(el, (name,), deep)[1]
 
+    def inherited(self, el: lxml_html.HtmlElement, name: str) -> str | None:
+        """*name*'s value as an inherited property has it (color, text-align): *el*'s own,
+        else its nearest ancestor's that has one (descendant rules included)."""
+        return next(
+            (v for n in (el, *el.iterancestors()) if (v := self.value(n, name, deep=True))), None
+        )
+
+    def bold(self, el: lxml_html.HtmlElement) -> bool:
+        """Whether *el*'s own rules make it bold (``font-weight: bold``, 600 or more)."""
+        weight = self.value(el, "font-weight", deep=True) or ""
+        return weight == "bold" or (weight.isdigit() and int(weight) >= 600)
+
     def points(self, el: lxml_html.HtmlElement, name: str, deep: bool = False) -> float | None:
         """*name*'s value for *el* as points, if it is an absolute length (pt, mm, px)."""
         return _length(self.value(el, name, deep) or "")

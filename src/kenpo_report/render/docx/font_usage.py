@@ -18,12 +18,11 @@ from collections import defaultdict
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn as _qn
 from lxml import etree
 
+from kenpo_report.render.docx.ooxml import clark as qn
+
 Face = tuple[str, bool]  # (family, bold)
-# Clark names, each made once: every run and paragraph of the document asks for several.
-qn = functools.cache(_qn)
 
 _SCRIPTS = ("ascii", "hAnsi", "eastAsia")
 _OFF = {"0", "false", "off"}

@@ -105,12 +105,11 @@ _VAL, _SPACE, _PSTYLE = qn("w:val"), qn("xml:space"), qn("w:pStyle")
 def new(tag: str, attrs: dict[str, str] | None = None) -> OxmlElement:
     """``OxmlElement(tag, attrs)`` for a w: *tag*, without parsing the tag again on each of
     the thousands of calls (a run is three or four elements)."""
-    return oxml_parser.makeelement(_clark(tag), attrib=attrs, nsmap=_W)
+    return oxml_parser.makeelement(clark(tag), attrib=attrs, nsmap=_W)
 
 
-@functools.cache
-def _clark(tag: str) -> str:
-    return qn(tag)
+# qn(), each name made once: every run and paragraph of a document asks for several.
+clark = functools.cache(qn)
 
 
 def paragraph_style(ppr: OxmlElement, style_id: str) -> None:
@@ -213,15 +212,6 @@ def east_asian(rpr: OxmlElement, font: str) -> None:
 # --- tables -------------------------------------------------------------------
 
 
-def shade_runs(paragraph: Paragraph, fill: str, color: str | None) -> None:
-    """The paragraph's text on a *fill* ground (a label's coloured box), in *color*."""
-    for run in paragraph.runs:
-        rpr = run._r.get_or_add_rPr()
-        if color:
-            put(rpr, _element("w:color", val=color))
-        put(rpr, _element("w:shd", val="clear", color="auto", fill=fill))
-
-
 def borders(table: Table, style: str, edges: dict[str, dict[str, str]] | None = None) -> None:
     """The lines around the table and between its cells: *edges* (each edge's w:
     attributes, in the schema's order) if given, else the same *style* of line everywhere."""
@@ -271,14 +261,19 @@ def framed(p: OxmlElement) -> bool:
     return p.tag == P and p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None
 
 
-def label_runs(paragraph: Paragraph, color: str | None, bold: bool) -> None:
-    """The paragraph's text in *color*, bold if *bold* (a boxed label's, as its CSS gives)."""
+def label_runs(
+    paragraph: Paragraph, color: str | None, bold: bool = False, fill: str | None = None
+) -> None:
+    """The paragraph's text in *color*, bold if *bold*, on a *fill* ground (a label's
+    coloured or boxed look, as its CSS gives)."""
     for run in paragraph.runs:
         rpr = run._r.get_or_add_rPr()
         if bold:
             put(rpr, OxmlElement("w:b"))
         if color:
             put(rpr, _element("w:color", val=color))
+        if fill:
+            put(rpr, _element("w:shd", val="clear", color="auto", fill=fill))
 
 
 def _edges(tag: str, edges: dict[str, dict[str, str]]) -> OxmlElement:
@@ -293,7 +288,7 @@ def _element(tag: str, **attributes: str) -> OxmlElement:
     """An element with w: attributes, set in the order given."""
     out = new(tag)
     for name, value in attributes.items():
-        out.set(_clark(f"w:{name}"), value)
+        out.set(clark(f"w:{name}"), value)
     return out
 
 

@@ -170,14 +170,7 @@ class Writer:
             paragraph.paragraph_format.keep_with_next = False
         self.inline(self._item(el, paragraph, styled=False), paragraph)
         # The colour is inherited in CSS (html { color }), the size is the heading's own.
-        colour = next(
-            (
-                c
-                for n in (el, *el.iterancestors())
-                if (c := css.hex_colour(self.rules.value(n, "color")))
-            ),
-            None,
-        )
+        colour = css.hex_colour(self.rules.inherited(el, "color"))
         styles.keep_look(paragraph, html_level, self.rules.points(el, "font-size"), colour)
 
     def paragraph(
@@ -249,8 +242,7 @@ class Writer:
         colour and weight its own CSS rules give (a page head's blue section title), else
         its parent's."""
         classes = css.classes(el)
-        weight = self.rules.value(el, "font-weight", deep=True)
-        bold = bold or bool(classes & _BOLD) or weight in ("bold", "700")
+        bold = bold or bool(classes & _BOLD) or self.rules.bold(el)
         colour = css.hex_colour(self.rules.value(el, "color", deep=True)) or colour
         size = size or (self.sizes[-1] if self.sizes else None)
         if classes & {"note", "kpi-note"} or (el.tag == "p" and "insert-line" in classes):
